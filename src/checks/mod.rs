@@ -1,0 +1,332 @@
+//! The safety checks: each reads a resolved [`Regimen`] and the knowledge
+//! base and yields [`Finding`]s in the model of `findings.md`.
+//!
+//! One file per check, each implementing [`Check`] and listed once in
+//! [`REGISTRY`]. Nothing about a finding is decided later: the documents only
+//! lay out what is here. The reviewer's `[[decisions]]` are applied in
+//! [`run`].
+
+mod adherence;
+mod duplicate_therapy;
+mod same_ingredient;
+mod unknown_medicine;
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
+use crate::knowledge::Knowledge;
+use crate::record::{DecisionAction, Language};
+use crate::regimen::{MedicineUse, Regimen};
+
+/// How serious a finding is, least to most.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Minor,
+    Moderate,
+    Major,
+    Contraindicated,
+}
+
+impl Severity {
+    /// All severities, least serious first.
+    pub const ALL: [Severity; 4] = [
+        Severity::Minor,
+        Severity::Moderate,
+        Severity::Major,
+        Severity::Contraindicated,
+    ];
+
+    /// The word used in JSON and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Minor => "minor",
+            Severity::Moderate => "moderate",
+            Severity::Major => "major",
+            Severity::Contraindicated => "contraindicated",
+        }
+    }
+}
+
+/// The reviewer's decision, as attached to a finding.
+#[derive(Debug, Clone, Serialize)]
+pub struct FindingDecision {
+    pub action: DecisionAction,
+    pub reason: Option<String>,
+}
+
+/// One thing a check found. Field names are the JSON contract of
+/// `findings.md`: add fields, never rename them.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    /// `<check>/<subjects sorted, joined by +>`.
+    pub id: String,
+    pub check: &'static str,
+    pub severity: Severity,
+    /// The medicines involved, as the record names them.
+    pub medicines: Vec<String>,
+    /// Canonical ingredient names involved.
+    pub ingredients: Vec<String>,
+    /// Prescriber ids (or free-text names) who should hear about it.
+    pub prescribers: Vec<String>,
+    pub title: String,
+    /// Plain words for the patient, in the patient's language.
+    pub patient_text: String,
+    /// Consequence, mechanism and recommended action, for a clinician.
+    pub prescriber_text: String,
+    /// Whether the patient needs to do something about it.
+    pub patient_action: bool,
+    pub evidence: Vec<String>,
+    /// The patient facts that made it fire.
+    pub context: Vec<String>,
+    pub decision: Option<FindingDecision>,
+}
+
+impl Finding {
+    /// Dismissed by the reviewer: shown only in the appendix.
+    pub fn is_dismissed(&self) -> bool {
+        self.decision
+            .as_ref()
+            .is_some_and(|d| d.action == DecisionAction::Dismiss)
+    }
+}
+
+/// The sections every check documents itself with (`medreview explain`).
+pub struct CheckDoc {
+    pub name: &'static str,
+    pub summary: &'static str,
+    pub why: &'static str,
+    pub example: &'static str,
+    pub references: &'static [&'static str],
+}
+
+/// What a check reads.
+pub struct CheckContext<'a> {
+    pub regimen: &'a Regimen,
+    pub kb: &'a Knowledge,
+}
+
+impl CheckContext<'_> {
+    /// Picks the patient's language.
+    pub fn say(&self, en: String, es: String) -> String {
+        match self.regimen.record.patient.language {
+            Language::En => en,
+            Language::Es => es,
+        }
+    }
+}
+
+/// A safety check.
+pub trait Check: Sync {
+    fn doc(&self) -> &'static CheckDoc;
+    fn run(&self, cx: &CheckContext) -> Vec<Finding>;
+}
+
+/// Every check this version runs, in the order they are documented.
+pub static REGISTRY: &[&dyn Check] = &[
+    &same_ingredient::SameIngredient,
+    &duplicate_therapy::DuplicateTherapy,
+    &adherence::Adherence,
+    &unknown_medicine::UnknownMedicine,
+];
+
+/// Checks of `findings.md` this version does not run yet. Documents and
+/// `explain` say so, so that a missing finding is never read as "safe".
+pub static NOT_YET: &[(&str, &str)] = &[
+    (
+        "interaction",
+        "two medicines (or a medicine and a herb) that interact",
+    ),
+    (
+        "herb-food",
+        "a medicine that meets a food, drink, herb or habit",
+    ),
+    (
+        "allergy",
+        "a medicine that matches or cross-reacts with an allergy",
+    ),
+    ("renal", "a dose that does not fit the kidney function"),
+    (
+        "hepatic",
+        "a medicine that needs care with liver disease or alcohol",
+    ),
+    (
+        "older-adult",
+        "a medicine that is often unsuitable after 65",
+    ),
+    ("outdated", "a short-term medicine kept past its course"),
+    ("side-effect", "a symptom that may come from a medicine"),
+    ("complexity", "a schedule that is hard to follow"),
+    ("reconciliation", "a discrepancy after a hospital stay"),
+    (
+        "missing-data",
+        "a check that could not run for lack of a fact",
+    ),
+];
+
+/// The documentation of a check by name.
+pub fn doc(name: &str) -> Option<&'static CheckDoc> {
+    REGISTRY.iter().map(|c| c.doc()).find(|d| d.name == name)
+}
+
+/// The result of checking one record.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    /// Most serious first, then by id.
+    pub findings: Vec<Finding>,
+    /// Decisions naming a finding that did not occur (probably a typo).
+    pub warnings: Vec<String>,
+}
+
+/// Runs every check on a regimen and applies the reviewer's decisions.
+pub fn run(regimen: &Regimen, kb: &Knowledge) -> Checked {
+    let cx = CheckContext { regimen, kb };
+    let mut findings: Vec<Finding> = REGISTRY.iter().flat_map(|c| c.run(&cx)).collect();
+    findings.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.id.cmp(&b.id)));
+    let mut findings = merge_same_ids(findings);
+
+    let mut warnings = Vec::new();
+    for decision in &regimen.record.decisions {
+        match findings.iter_mut().find(|f| f.id == decision.finding) {
+            Some(f) => {
+                f.decision = Some(FindingDecision {
+                    action: decision.action,
+                    reason: decision.reason.clone(),
+                })
+            }
+            None => warnings.push(format!(
+                "a decision names \"{}\", which is not a finding of this review (a typo?)",
+                decision.finding
+            )),
+        }
+    }
+    Checked { findings, warnings }
+}
+
+/// Two findings with one id (the same ingredients reached through two
+/// medicines) become one that names every medicine: none is dropped.
+fn merge_same_ids(findings: Vec<Finding>) -> Vec<Finding> {
+    let mut merged: Vec<Finding> = Vec::with_capacity(findings.len());
+    for f in findings {
+        match merged.iter_mut().find(|m| m.id == f.id) {
+            None => merged.push(f),
+            Some(m) => {
+                for (into, from) in [
+                    (&mut m.medicines, f.medicines),
+                    (&mut m.prescribers, f.prescribers),
+                    (&mut m.context, f.context),
+                    (&mut m.evidence, f.evidence),
+                ] {
+                    for item in from {
+                        if !into.contains(&item) {
+                            into.push(item);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    merged
+}
+
+/// `<check>/<subjects sorted and joined by +>`.
+pub fn finding_id(check: &str, subjects: impl IntoIterator<Item = impl Into<String>>) -> String {
+    let subjects: BTreeSet<String> = subjects.into_iter().map(Into::into).collect();
+    format!(
+        "{check}/{}",
+        subjects.into_iter().collect::<Vec<_>>().join("+")
+    )
+}
+
+/// The prescribers of these medicines, sorted, without repeats.
+pub fn prescribers_of<'a>(medicines: impl IntoIterator<Item = &'a MedicineUse>) -> Vec<String> {
+    let set: BTreeSet<String> = medicines
+        .into_iter()
+        .filter_map(|m| m.prescriber().map(str::to_owned))
+        .collect();
+    set.into_iter().collect()
+}
+
+/// Joins names for a sentence: "A", "A and B", "A, B and C" (or "y").
+pub fn join_names(names: &[String], and: &str) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} {and} {last}", init.join(", ")),
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod fixtures {
+    //! Builds small regimens from TOML snippets for the checks' tests.
+    use super::*;
+    use std::path::Path;
+
+    /// A record with a patient, a review and the given extra TOML.
+    pub fn regimen(extra: &str) -> Regimen {
+        let text = format!(
+            "[patient]\nid = \"T-1\"\nname = \"Test Patient\"\nborn = 1950-01-01\n\n\
+             [review]\ndate = 2026-11-20\nreviewer = \"Pat Doe, PharmD\"\n\n{extra}"
+        );
+        let record = crate::record::parse(Path::new("test.toml"), &text)
+            .unwrap_or_else(|e| panic!("fixture does not load:\n{e}"));
+        Regimen::new(record, Knowledge::embedded())
+    }
+
+    /// The findings of one check on a regimen.
+    pub fn findings(check: &dyn Check, regimen: &Regimen) -> Vec<Finding> {
+        check.run(&CheckContext {
+            regimen,
+            kb: Knowledge::embedded(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_sort_their_subjects() {
+        assert_eq!(
+            finding_id("interaction", ["ibuprofen", "apixaban"]),
+            "interaction/apixaban+ibuprofen"
+        );
+    }
+
+    #[test]
+    fn every_check_is_documented_once() {
+        let mut names: Vec<&str> = REGISTRY.iter().map(|c| c.doc().name).collect();
+        names.extend(NOT_YET.iter().map(|(n, _)| *n));
+        let count = names.len();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), count);
+        for c in REGISTRY {
+            assert!(
+                !c.doc().references.is_empty(),
+                "{} cites nothing",
+                c.doc().name
+            );
+        }
+    }
+
+    #[test]
+    fn a_dismissal_is_attached_and_a_typo_is_reported() {
+        let regimen = fixtures::regimen(
+            "[[medications]]\nname = \"Advil\"\n[[medications]]\nname = \"Aleve\"\n\
+             [[decisions]]\nfinding = \"duplicate-therapy/ibuprofen+naproxen\"\n\
+             action = \"dismiss\"\nreason = \"Short course agreed with the doctor\"\n\
+             [[decisions]]\nfinding = \"duplicate-therapy/ibuprofen+naproxn\"\naction = \"keep\"\n",
+        );
+        let checked = run(&regimen, Knowledge::embedded());
+        let f = checked
+            .findings
+            .iter()
+            .find(|f| f.id == "duplicate-therapy/ibuprofen+naproxen");
+        assert!(f.expect("the duplicate fires").is_dismissed());
+        assert_eq!(checked.warnings.len(), 1);
+        assert!(checked.warnings[0].contains("naproxn"));
+    }
+}

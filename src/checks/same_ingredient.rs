@@ -1,0 +1,241 @@
+//! `same-ingredient`: one ingredient arriving through more than one product,
+//! with the most it can add up to in a day against the labelled maximum.
+
+use std::collections::BTreeMap;
+
+use super::{
+    Check, CheckContext, CheckDoc, Finding, Severity, finding_id, join_names, prescribers_of,
+};
+use crate::knowledge::{Amount, Unit};
+use crate::regimen::{DoseUnit, MedicineUse};
+
+pub struct SameIngredient;
+
+static DOC: CheckDoc = CheckDoc {
+    name: "same-ingredient",
+    summary: "One ingredient taken through more than one product (a cold medicine and a pain \
+              reliever that both contain acetaminophen), with the most it can add up to in a \
+              day compared with the labelled daily maximum.",
+    why: "People rarely read the active ingredients of over-the-counter products. \
+          Acetaminophen in a cold medicine plus a pain reliever is a leading cause of \
+          accidental overdose and liver injury; two sedating antihistamines add up the same way.",
+    example: "[[medications]]\nname = \"NyQuil Cold & Flu\"\nsig = \"30 mL q6h prn\"\n\n\
+              [[medications]]\nname = \"Tylenol Extra Strength\"\nsig = \"2 caplets q6h prn pain\"",
+    references: &[
+        "FDA Drug Facts labels: 'do not use with any other drug containing acetaminophen' \
+         (acetaminophen OTC monograph labeling, 21 CFR 201.326)",
+        "The daily maximum of each ingredient cites its own label in the knowledge base",
+    ],
+};
+
+impl Check for SameIngredient {
+    fn doc(&self) -> &'static CheckDoc {
+        &DOC
+    }
+
+    fn run(&self, cx: &CheckContext) -> Vec<Finding> {
+        let mut by_ingredient: BTreeMap<&str, Vec<&MedicineUse>> = BTreeMap::new();
+        for med in cx.regimen.active() {
+            for name in med.ingredient_names() {
+                by_ingredient.entry(name).or_default().push(med);
+            }
+        }
+        by_ingredient
+            .into_iter()
+            .filter(|(_, meds)| meds.len() > 1)
+            .map(|(ingredient, meds)| finding(cx, ingredient, &meds))
+            .collect()
+    }
+}
+
+fn finding(cx: &CheckContext, ingredient: &str, meds: &[&MedicineUse]) -> Finding {
+    let names: Vec<String> = meds.iter().map(|m| m.medication.name.clone()).collect();
+    let info = cx.kb.ingredient(ingredient);
+    let max = info.and_then(|i| i.max_daily);
+    let per_med: Vec<Option<f64>> = meds
+        .iter()
+        .map(|m| max.and_then(|max| most_per_day(m, ingredient, max.unit)))
+        .collect();
+    let total: Option<f64> = per_med.iter().copied().sum();
+
+    let mut context: Vec<String> = meds
+        .iter()
+        .zip(&per_med)
+        .map(|(m, amount)| match (amount, max) {
+            (Some(a), Some(max)) => format!(
+                "{}: up to {} {} of {ingredient} a day as directed",
+                m.medication.name,
+                number(*a),
+                max.unit.as_str()
+            ),
+            _ => format!(
+                "{}: contains {ingredient}; daily amount not computable",
+                m.medication.name
+            ),
+        })
+        .collect();
+    let over = matches!((total, max), (Some(t), Some(m)) if t > m.amount);
+    if let (Some(t), Some(m)) = (total, max) {
+        context.push(format!(
+            "together up to {} {unit} a day; labelled maximum {} {unit}",
+            number(t),
+            number(m.amount),
+            unit = m.unit.as_str()
+        ));
+    }
+
+    let both_en = join_names(&names, "and");
+    let both_es = join_names(&names, "y");
+    let mut patient_en = format!(
+        "{both_en} both have {ingredient} in them. Taking them together can give you too much. \
+         Use only one of them until you talk with us."
+    );
+    let mut patient_es = format!(
+        "{both_es} tienen {ingredient}. Si los usa juntos, puede tomar demasiado. \
+         Use solo uno hasta que hable con nosotros."
+    );
+    if let (true, Some(t), Some(m)) = (over, total, max) {
+        patient_en += &format!(
+            " Together they can add up to {} {unit} in 1 day. The label says no more than {} {unit} in 1 day.",
+            number(t),
+            number(m.amount),
+            unit = m.unit.as_str()
+        );
+        patient_es += &format!(
+            " Juntos pueden sumar {} {unit} en 1 día. La etiqueta dice no más de {} {unit} en 1 día.",
+            number(t),
+            number(m.amount),
+            unit = m.unit.as_str()
+        );
+    }
+    let exposure = match (total, max) {
+        (Some(t), Some(m)) => format!(
+            " Maximum daily intake as directed: {} {unit} against a labelled maximum of {} {unit}/day{}.",
+            number(t),
+            number(m.amount),
+            if over { " (exceeded)" } else { "" },
+            unit = m.unit.as_str()
+        ),
+        (None, Some(m)) => format!(
+            " Daily intake could not be computed from the directions; labelled maximum {} {}/day.",
+            number(m.amount),
+            m.unit.as_str()
+        ),
+        _ => String::new(),
+    };
+    let mut evidence = vec![DOC.references[0].to_owned()];
+    if let Some(i) = info {
+        evidence.extend(i.sources.iter().cloned());
+    }
+    Finding {
+        id: finding_id(DOC.name, [ingredient]),
+        check: DOC.name,
+        severity: if over {
+            Severity::Major
+        } else {
+            Severity::Moderate
+        },
+        medicines: names.clone(),
+        ingredients: vec![ingredient.to_owned()],
+        prescribers: prescribers_of(meds.iter().copied()),
+        title: format!("{ingredient} in {} products", meds.len()),
+        patient_text: cx.say(patient_en, patient_es),
+        prescriber_text: format!(
+            "{ingredient} is taken through {both_en}: additive exposure to one ingredient.{exposure} \
+             Recommend a single product and counselling to check the active ingredients of \
+             over-the-counter products."
+        ),
+        patient_action: true,
+        evidence,
+        context,
+        decision: None,
+    }
+}
+
+/// The most of `ingredient` a medicine gives in a day as directed, in `unit`.
+fn most_per_day(med: &MedicineUse, ingredient: &str, unit: Unit) -> Option<f64> {
+    let per_unit: Amount = med
+        .resolved
+        .ingredients
+        .iter()
+        .find(|i| i.name == ingredient)?
+        .amount?;
+    let quantity = med.schedule.quantity?;
+    let doses = f64::from(med.schedule.most_doses_per_day()?);
+    let units_per_dose = match (quantity.unit, per_volume_ml(med.resolved.per.as_deref())) {
+        (DoseUnit::Ml, Some(volume)) => quantity.amount / volume,
+        (DoseUnit::Tablet | DoseUnit::Capsule | DoseUnit::Dose, None) => quantity.amount,
+        _ => return None,
+    };
+    per_unit
+        .unit
+        .convert(per_unit.amount * units_per_dose * doses, unit)
+}
+
+/// "30 mL" → 30; a per-unit product ("tablet") → None.
+fn per_volume_ml(per: Option<&str>) -> Option<f64> {
+    let per = per?.to_lowercase();
+    let number = per.strip_suffix("ml")?.trim();
+    number.parse().ok()
+}
+
+fn number(value: f64) -> String {
+    if value.fract() == 0.0 {
+        let whole = value as i64;
+        if whole >= 10_000 || whole <= -10_000 {
+            return whole.to_string();
+        }
+        return whole.to_string();
+    }
+    format!("{value:.1}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::fixtures::{findings, regimen};
+
+    #[test]
+    fn fires_for_acetaminophen_in_a_cold_medicine_and_a_pain_reliever() {
+        let r = regimen(
+            "[[medications]]\nname = \"NyQuil Cold & Flu\"\nsig = \"30 mL q6h prn cough\"\ntype = \"otc\"\n\
+             [[medications]]\nname = \"Tylenol Extra Strength\"\nsig = \"2 caplets q6h prn pain\"\ntype = \"otc\"\n",
+        );
+        let found = findings(&SameIngredient, &r);
+        let f = found
+            .iter()
+            .find(|f| f.id == "same-ingredient/acetaminophen")
+            .expect("fires");
+        // 650 mg x 4 doses + 1000 mg x 4 doses = 6600 mg > 4000 mg.
+        assert_eq!(f.severity, Severity::Major);
+        assert!(
+            f.context.iter().any(|c| c.contains("6600")),
+            "{:?}",
+            f.context
+        );
+        assert!(
+            f.patient_text
+                .contains("NyQuil Cold & Flu and Tylenol Extra Strength")
+        );
+    }
+
+    #[test]
+    fn stays_quiet_for_one_product_or_a_stopped_one() {
+        let r = regimen(
+            "[[medications]]\nname = \"Tylenol Extra Strength\"\nsig = \"2 caplets q6h prn pain\"\n\
+             [[medications]]\nname = \"Tylenol PM\"\nstatus = \"stopped\"\n\
+             [[medications]]\nname = \"lisinopril 10 mg\"\nsig = \"1 tab po qd\"\n",
+        );
+        assert!(findings(&SameIngredient, &r).is_empty());
+    }
+
+    #[test]
+    fn moderate_when_the_total_cannot_be_computed() {
+        let r = regimen(
+            "[[medications]]\nname = \"Tylenol\"\n[[medications]]\nname = \"Percocet 5/325\"\n",
+        );
+        let found = findings(&SameIngredient, &r);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].severity, Severity::Moderate);
+    }
+}

@@ -1,0 +1,369 @@
+//! The drug knowledge base: ingredients, products and classes, embedded in
+//! the binary as reviewed TOML files (`data/`), parsed once and validated
+//! loudly at start-up.
+//!
+//! Owns what is known about medicines and how a name on a label maps to
+//! ingredients ([`resolve`]). Judging a patient's medicines is left to
+//! `checks`. Every entry cites its source; see `../shared/docs/knowledge.md`
+//! for what may go in.
+
+pub mod model;
+pub mod resolve;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
+
+pub use model::{Amount, Class, Ingredient, IngredientKind, Product, ProductType, Unit};
+pub use resolve::{Resolved, ResolvedIngredient};
+
+/// The knowledge base's release, printed in every reviewer's appendix.
+pub const RELEASE: &str = "2026.11-seed";
+
+const INGREDIENTS: &str = include_str!("data/ingredients.toml");
+const CLASSES: &str = include_str!("data/classes.toml");
+const PRODUCTS: &str = include_str!("data/products.toml");
+
+/// The loaded, validated knowledge base.
+#[derive(Debug)]
+pub struct Knowledge {
+    ingredients: BTreeMap<String, Ingredient>,
+    classes: BTreeMap<String, Class>,
+    products: Vec<Product>,
+    /// ingredient name → ids of the classes it belongs to, sorted.
+    classes_of: HashMap<String, Vec<String>>,
+    /// normalised name or synonym → what it names.
+    index: HashMap<String, Entry>,
+    /// Longest indexed name, in words: bounds the prefix search.
+    longest_name: usize,
+    version: String,
+}
+
+/// What a name in the index stands for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Entry {
+    /// The canonical ingredient name.
+    Ingredient(String),
+    /// Index into `products`.
+    Product(usize),
+}
+
+/// Problems found in the knowledge base's own data.
+#[derive(Debug, thiserror::Error)]
+#[error("the knowledge base is invalid:\n  {}", .problems.join("\n  "))]
+pub struct KnowledgeError {
+    pub problems: Vec<String>,
+}
+
+impl Knowledge {
+    /// The knowledge base built into this binary, loaded on first use.
+    ///
+    /// # Panics
+    /// If the embedded data is invalid: a test guards against shipping that.
+    pub fn embedded() -> &'static Knowledge {
+        static KB: OnceLock<Knowledge> = OnceLock::new();
+        KB.get_or_init(|| {
+            Knowledge::from_sources(INGREDIENTS, CLASSES, PRODUCTS)
+                .unwrap_or_else(|e| panic!("{e}"))
+        })
+    }
+
+    /// Parses and validates knowledge-base files.
+    pub fn from_sources(
+        ingredients: &str,
+        classes: &str,
+        products: &str,
+    ) -> Result<Knowledge, KnowledgeError> {
+        let mut problems = Vec::new();
+        let i: Option<model::IngredientsFile> =
+            parse_file("ingredients.toml", ingredients, &mut problems);
+        let c: Option<model::ClassesFile> = parse_file("classes.toml", classes, &mut problems);
+        let p: Option<model::ProductsFile> = parse_file("products.toml", products, &mut problems);
+        let (Some(i), Some(c), Some(p)) = (i, c, p) else {
+            return Err(KnowledgeError { problems });
+        };
+        let version = format!(
+            "{RELEASE} (content {:08x})",
+            fnv1a(&[ingredients, classes, products])
+        );
+        Knowledge::build(i.ingredient, c.class, p.product, version)
+    }
+
+    fn build(
+        ingredient_list: Vec<Ingredient>,
+        class_list: Vec<Class>,
+        products: Vec<Product>,
+        version: String,
+    ) -> Result<Knowledge, KnowledgeError> {
+        let mut problems = Vec::new();
+        let mut ingredients = BTreeMap::new();
+        let mut index = HashMap::new();
+        let add = |index: &mut HashMap<String, Entry>,
+                   problems: &mut Vec<String>,
+                   name: &str,
+                   entry: Entry,
+                   owner: &str| {
+            let key = resolve::normalise(name);
+            if key.is_empty() {
+                problems.push(format!("{owner}: empty name or synonym"));
+            } else if let Some(previous) = index.insert(key.clone(), entry.clone()) {
+                if previous != entry {
+                    problems.push(format!("\"{key}\" ({owner}) names two different things"));
+                }
+            }
+        };
+        for ing in ingredient_list {
+            let entry = Entry::Ingredient(ing.name.clone());
+            add(
+                &mut index,
+                &mut problems,
+                &ing.name,
+                entry.clone(),
+                &ing.name,
+            );
+            for s in &ing.synonyms {
+                add(&mut index, &mut problems, s, entry.clone(), &ing.name);
+            }
+            if ing.name != ing.name.to_lowercase() {
+                problems.push(format!("ingredient \"{}\" must be lowercase", ing.name));
+            }
+            if ingredients.insert(ing.name.clone(), ing).is_some() {
+                problems.push("an ingredient is listed twice".into());
+            }
+        }
+        for (n, product) in products.iter().enumerate() {
+            add(
+                &mut index,
+                &mut problems,
+                &product.name,
+                Entry::Product(n),
+                &product.name,
+            );
+            for s in &product.synonyms {
+                add(
+                    &mut index,
+                    &mut problems,
+                    s,
+                    Entry::Product(n),
+                    &product.name,
+                );
+            }
+        }
+        let mut classes = BTreeMap::new();
+        let mut classes_of: HashMap<String, Vec<String>> = HashMap::new();
+        for class in class_list {
+            for member in &class.members {
+                if !ingredients.contains_key(member) {
+                    problems.push(format!("class {}: unknown member \"{member}\"", class.id));
+                }
+                classes_of
+                    .entry(member.clone())
+                    .or_default()
+                    .push(class.id.clone());
+            }
+            if classes.insert(class.id.clone(), class).is_some() {
+                problems.push("a class id is listed twice".into());
+            }
+        }
+        for list in classes_of.values_mut() {
+            list.sort();
+            list.dedup();
+        }
+        for product in &products {
+            for pi in &product.ingredients {
+                if !ingredients.contains_key(&pi.name) {
+                    problems.push(format!(
+                        "product {}: unknown ingredient \"{}\"",
+                        product.name, pi.name
+                    ));
+                }
+                if pi.amount.is_some() != pi.unit.is_some() {
+                    problems.push(format!(
+                        "product {}: {} needs both amount and unit, or neither",
+                        product.name, pi.name
+                    ));
+                }
+            }
+            if product.ingredients.is_empty() {
+                problems.push(format!("product {} has no ingredients", product.name));
+            }
+        }
+        problems.extend(citation_problems(&ingredients, &classes, &products));
+        problems.extend(translation_problems(&ingredients));
+        if !problems.is_empty() {
+            return Err(KnowledgeError { problems });
+        }
+        let longest_name = index
+            .keys()
+            .map(|k| k.split(' ').count())
+            .max()
+            .unwrap_or(1);
+        Ok(Knowledge {
+            ingredients,
+            classes,
+            products,
+            classes_of,
+            index,
+            longest_name,
+            version,
+        })
+    }
+
+    /// The version string printed in the appendix and the JSON output.
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// An ingredient by canonical name.
+    pub fn ingredient(&self, name: &str) -> Option<&Ingredient> {
+        self.ingredients.get(name)
+    }
+
+    /// All ingredients, by name.
+    pub fn ingredients(&self) -> impl Iterator<Item = &Ingredient> {
+        self.ingredients.values()
+    }
+
+    /// A class by id.
+    pub fn class(&self, id: &str) -> Option<&Class> {
+        self.classes.get(id)
+    }
+
+    /// All classes, by id.
+    pub fn classes(&self) -> impl Iterator<Item = &Class> {
+        self.classes.values()
+    }
+
+    /// All products, in file order.
+    pub fn products(&self) -> &[Product] {
+        &self.products
+    }
+
+    /// The class ids an ingredient belongs to, sorted.
+    pub fn classes_of(&self, ingredient: &str) -> &[String] {
+        self.classes_of.get(ingredient).map_or(&[], Vec::as_slice)
+    }
+}
+
+fn citation_problems<'a>(
+    ingredients: &'a BTreeMap<String, Ingredient>,
+    classes: &'a BTreeMap<String, Class>,
+    products: &'a [Product],
+) -> impl Iterator<Item = String> + 'a {
+    let uncited = |sources: &[String]| sources.iter().all(|s| s.trim().is_empty());
+    let i = ingredients
+        .values()
+        .filter(move |x| uncited(&x.sources))
+        .map(|x| format!("ingredient {} cites no source", x.name));
+    let c = classes
+        .values()
+        .filter(move |x| uncited(&x.sources))
+        .map(|x| format!("class {} cites no source", x.id));
+    let p = products
+        .iter()
+        .filter(move |x| uncited(&x.sources))
+        .map(|x| format!("product {} cites no source", x.name));
+    i.chain(c).chain(p)
+}
+
+/// Every patient-facing list has a Spanish version of the same length.
+fn translation_problems(ingredients: &BTreeMap<String, Ingredient>) -> Vec<String> {
+    let mut problems = Vec::new();
+    for ing in ingredients.values() {
+        let pairs = [
+            ("side_effects", &ing.side_effects, &ing.side_effects_es),
+            ("call_if", &ing.call_if, &ing.call_if_es),
+            ("get_help_if", &ing.get_help_if, &ing.get_help_if_es),
+        ];
+        for (field, en, es) in pairs {
+            if en.len() != es.len() {
+                problems.push(format!(
+                    "ingredient {}: {field}_es does not match {field}",
+                    ing.name
+                ));
+            }
+        }
+        if ing.how_to_take.is_some() != ing.how_to_take_es.is_some() {
+            problems.push(format!(
+                "ingredient {}: how_to_take_es does not match",
+                ing.name
+            ));
+        }
+    }
+    problems
+}
+
+/// Parses one data file into its typed shape, noting what is wrong.
+fn parse_file<T: serde::de::DeserializeOwned>(
+    name: &str,
+    text: &str,
+    problems: &mut Vec<String>,
+) -> Option<T> {
+    toml::from_str(text)
+        .map_err(|e| problems.push(format!("{name}: {e}")))
+        .ok()
+}
+
+/// A stable 32-bit content hash (FNV-1a), so the printed version changes
+/// whenever the data does.
+fn fnv1a(parts: &[&str]) -> u32 {
+    let mut hash: u32 = 0x811c_9dc5;
+    for byte in parts.iter().flat_map(|p| p.bytes()) {
+        hash ^= u32::from(byte);
+        hash = hash.wrapping_mul(0x0100_0193);
+    }
+    hash
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_knowledge_base_loads_and_validates() {
+        let kb = Knowledge::from_sources(INGREDIENTS, CLASSES, PRODUCTS).unwrap();
+        assert!(kb.ingredient("acetaminophen").is_some());
+        assert!(kb.version().starts_with(RELEASE));
+    }
+
+    #[test]
+    fn validation_rejects_unknown_members_and_missing_citations() {
+        let ingredients = r#"
+            [[ingredient]]
+            name = "a"
+            kind = "medicine"
+            purpose = "Helps."
+            purpose_es = "Ayuda."
+            sources = []
+        "#;
+        let classes = r#"
+            [[class]]
+            id = "c"
+            name = "C"
+            plain = "c"
+            plain_es = "c"
+            members = ["a", "b"]
+            sources = ["x"]
+        "#;
+        let err = Knowledge::from_sources(ingredients, classes, "").unwrap_err();
+        let all = err.problems.join("\n");
+        assert!(all.contains("unknown member \"b\""), "{all}");
+        assert!(all.contains("ingredient a cites no source"), "{all}");
+    }
+
+    #[test]
+    fn validation_rejects_a_synonym_naming_two_ingredients() {
+        let one = |name: &str| {
+            format!(
+                "[[ingredient]]\nname = \"{name}\"\nsynonyms = [\"shared\"]\nkind = \"medicine\"\n\
+                 purpose = \"p\"\npurpose_es = \"p\"\nsources = [\"s\"]\n"
+            )
+        };
+        let text = one("a") + &one("b");
+        let err = Knowledge::from_sources(&text, "", "").unwrap_err();
+        assert!(
+            err.problems
+                .iter()
+                .any(|p| p.contains("names two different things"))
+        );
+    }
+}

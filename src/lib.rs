@@ -1,0 +1,325 @@
+//! medreview: batch medication reviews.
+//!
+//! Reads review records (TOML), resolves every medicine against the
+//! embedded knowledge base, runs the safety checks, and writes per patient a
+//! plain-language summary, a letter to each prescriber with something to act
+//! on, and a reviewer's appendix, as tagged PDF.
+//!
+//! The stages, each in one place:
+//!
+//! ```text
+//! discover → load    → resolve   → check    → plan     → render  → write
+//! pipeline   record    regimen     checks     report::   report::  output
+//!                      knowledge              view       typeset
+//! ```
+
+pub mod checks;
+pub mod cli;
+pub mod diagnostic;
+pub mod knowledge;
+pub mod output;
+pub mod pipeline;
+pub mod record;
+pub mod regimen;
+pub mod report;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use checks::Severity;
+use cli::{Cli, Command};
+use knowledge::Knowledge;
+use pipeline::Outcome;
+
+/// The commented example record `medreview init` writes.
+pub const EXAMPLE_RECORD: &str = include_str!("record/example.toml");
+
+/// Exit status: all good.
+pub const EXIT_OK: i32 = 0;
+/// Exit status: a record failed, or `check` found something at `--fail-on`.
+pub const EXIT_FAILED: i32 = 1;
+/// Exit status: the command line or the setup (templates, output folder) is
+/// wrong.
+pub const EXIT_USAGE: i32 = 2;
+
+/// Runs a parsed command line; returns the exit status.
+pub fn run(cli: Cli) -> i32 {
+    let stdout = &mut std::io::stdout().lock();
+    match cli.command {
+        Command::Render {
+            paths,
+            out,
+            jobs,
+            templates,
+        } => {
+            let jobs = jobs.map(usize::from).unwrap_or_else(default_jobs);
+            render(&paths, &out, jobs, templates.as_deref(), stdout)
+        }
+        Command::Check {
+            paths,
+            json,
+            fail_on,
+        } => check(&paths, json, fail_on.map(Severity::from), stdout),
+        Command::Explain { check } => explain(&check, stdout),
+        Command::Init { file } => init(file.as_deref(), stdout),
+    }
+}
+
+fn default_jobs() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
+/// `medreview render`.
+pub fn render(
+    paths: &[PathBuf],
+    out: &Path,
+    jobs: usize,
+    templates: Option<&Path>,
+    w: &mut dyn Write,
+) -> i32 {
+    let start = Instant::now();
+    // Typst's own threads run on the global rayon pool: keep it at least as
+    // large as the number of render workers.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.max(default_jobs()))
+        .build_global();
+    let typesetter = match report::Typesetter::new(templates) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    if let Err(e) = output::create_private_dir(out) {
+        eprintln!(
+            "error: cannot create the output folder {}: {e}",
+            out.display()
+        );
+        return EXIT_USAGE;
+    }
+    let kb = Knowledge::embedded();
+    let outcomes = pipeline::review(pipeline::discover(paths), kb);
+    let rendered = pipeline::render_all(&outcomes, out, &typesetter, kb, jobs);
+    let rows = pipeline::batch_rows(&outcomes, &rendered);
+    let failed: Vec<&output::BatchRow> = rows.iter().filter(|r| r.error.is_some()).collect();
+    let summary = output::BatchSummary {
+        records: rows.len(),
+        rendered: rows.len() - failed.len(),
+        failed: failed.len(),
+        knowledge_version: kb.version(),
+        rows: &rows,
+    };
+    let summary_written = output::write_batch_summary(out, &summary);
+
+    // Console output names files and patient ids only: no names, no medicines.
+    for row in &rows {
+        match &row.error {
+            None => {
+                let _ = writeln!(
+                    w,
+                    "ok      {}  patient {}  {} documents  {}{}",
+                    row.file,
+                    row.patient.as_deref().unwrap_or("?"),
+                    row.documents,
+                    severity_counts(&[row.minor, row.moderate, row.major, row.contraindicated]),
+                    match row.unprintable_characters {
+                        0 => String::new(),
+                        n => format!("  (unprintable characters shown as \u{FFFD}: {n})"),
+                    }
+                );
+            }
+            Some(_) => {
+                let _ = writeln!(w, "failed  {}", row.file);
+            }
+        }
+    }
+    let _ = writeln!(
+        w,
+        "\nrendered {} of {} records into {} in {:.1} s",
+        summary.rendered,
+        summary.records,
+        out.display(),
+        start.elapsed().as_secs_f64()
+    );
+    if let Err(e) = summary_written {
+        eprintln!("error: cannot write the batch summary: {e}");
+        return EXIT_FAILED;
+    }
+    if failed.is_empty() {
+        return EXIT_OK;
+    }
+    let _ = writeln!(w, "\n{} failed:", failed.len());
+    for row in failed {
+        let _ = writeln!(w, "{}\n", row.error.as_deref().unwrap_or_default());
+    }
+    EXIT_FAILED
+}
+
+fn severity_counts(counts: &[usize; 4]) -> String {
+    let parts: Vec<String> = Severity::ALL
+        .iter()
+        .rev()
+        .zip(counts.iter().rev())
+        .filter(|(_, n)| **n > 0)
+        .map(|(s, n)| format!("{n} {}", s.as_str()))
+        .collect();
+    if parts.is_empty() {
+        "no findings".into()
+    } else {
+        parts.join(", ")
+    }
+}
+
+/// `medreview check`.
+pub fn check(paths: &[PathBuf], json: bool, fail_on: Option<Severity>, w: &mut dyn Write) -> i32 {
+    let kb = Knowledge::embedded();
+    let outcomes = pipeline::review(pipeline::discover(paths), kb);
+    if json {
+        let all: Vec<_> = outcomes.iter().map(Outcome::to_json).collect();
+        let _ = serde_json::to_writer_pretty(&mut *w, &all);
+        let _ = writeln!(w);
+    } else {
+        for o in &outcomes {
+            print_check(o, w);
+        }
+    }
+    let failed = outcomes.iter().any(|o| o.result.is_err());
+    let tripped = fail_on.is_some_and(|level| {
+        outcomes
+            .iter()
+            .filter_map(|o| o.result.as_ref().ok())
+            .any(|r| {
+                r.checked
+                    .findings
+                    .iter()
+                    .any(|f| !f.is_dismissed() && f.severity >= level)
+            })
+    });
+    if failed || tripped {
+        EXIT_FAILED
+    } else {
+        EXIT_OK
+    }
+}
+
+/// The readable report of one record. It names findings (and so medicines):
+/// that is what `check` is asked for. `render` prints ids only.
+fn print_check(o: &Outcome, w: &mut dyn Write) {
+    match &o.result {
+        Err(d) => {
+            let _ = writeln!(w, "error: {d}\n");
+        }
+        Ok(r) => {
+            let _ = writeln!(
+                w,
+                "{}  patient {}: {}",
+                o.file.display(),
+                r.regimen.record.patient.id,
+                severity_counts(&o.counts())
+            );
+            for f in &r.checked.findings {
+                let dismissed = if f.is_dismissed() {
+                    "  (dismissed)"
+                } else {
+                    ""
+                };
+                let _ = writeln!(
+                    w,
+                    "  {:<16} {}  {}{dismissed}",
+                    f.severity.as_str(),
+                    f.id,
+                    f.title
+                );
+            }
+            for warning in &r.checked.warnings {
+                let _ = writeln!(w, "  warning: {warning}");
+            }
+            let _ = writeln!(w);
+        }
+    }
+}
+
+/// `medreview explain`.
+pub fn explain(name: &str, w: &mut dyn Write) -> i32 {
+    if name == "list" {
+        for c in checks::REGISTRY {
+            let _ = writeln!(
+                w,
+                "{:<20} {}",
+                c.doc().name,
+                first_sentence(c.doc().summary)
+            );
+        }
+        for (n, what) in checks::NOT_YET {
+            let _ = writeln!(w, "{n:<20} not in this version yet: {what}");
+        }
+        return EXIT_OK;
+    }
+    if let Some(doc) = checks::doc(name) {
+        let _ = writeln!(
+            w,
+            "{}\n\nWhat it checks\n  {}\n\nWhy it matters\n  {}\n\nExample record\n{}\n\nReferences",
+            doc.name,
+            doc.summary,
+            doc.why,
+            doc.example
+                .lines()
+                .map(|l| format!("  {l}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+        for r in doc.references {
+            let _ = writeln!(w, "  - {r}");
+        }
+        return EXIT_OK;
+    }
+    if let Some((n, what)) = checks::NOT_YET.iter().find(|(n, _)| *n == name) {
+        let _ = writeln!(
+            w,
+            "{n}\n\nThis check is not in this version of medreview yet: it does not look for \
+             {what}. Review this by hand; the absence of a finding does not mean there is none."
+        );
+        return EXIT_OK;
+    }
+    let known: Vec<&str> = checks::REGISTRY
+        .iter()
+        .map(|c| c.doc().name)
+        .chain(checks::NOT_YET.iter().map(|(n, _)| *n))
+        .collect();
+    eprintln!(
+        "error: no check is called \"{name}\"; the checks are: {}",
+        known.join(", ")
+    );
+    EXIT_USAGE
+}
+
+fn first_sentence(text: &str) -> &str {
+    text.split_once(". ").map_or(text, |(first, _)| first)
+}
+
+/// `medreview init`.
+pub fn init(file: Option<&Path>, w: &mut dyn Write) -> i32 {
+    let Some(file) = file else {
+        let _ = w.write_all(EXAMPLE_RECORD.as_bytes());
+        return EXIT_OK;
+    };
+    let created = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(file)
+        .and_then(|mut f| f.write_all(EXAMPLE_RECORD.as_bytes()));
+    match created {
+        Ok(()) => {
+            let _ = writeln!(w, "wrote an example record to {}", file.display());
+            EXIT_OK
+        }
+        Err(e) => {
+            eprintln!(
+                "error: cannot create {}: {e} (an existing file is never overwritten)",
+                file.display()
+            );
+            EXIT_USAGE
+        }
+    }
+}

@@ -1,0 +1,198 @@
+//! The write stage: folder names that cannot escape the output folder,
+//! atomic private file writes, and the batch summary.
+//!
+//! Files are written to a temporary file in the same folder and renamed, so
+//! an interrupted run never leaves a truncated PDF. On Unix, folders are
+//! created `0700` and files `0600`: they hold health information.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+/// A folder or file name made from any id: only ASCII letters, digits, `-`,
+/// `_` and `.` survive; anything else becomes `_`. When the id had to be
+/// changed, a short hash of the original keeps two ids apart ("a/b" and
+/// "a:b"). The result never starts with a dot, so `..` cannot climb out.
+pub fn safe_name(id: &str) -> String {
+    let mut name: String = id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    name = name.trim_start_matches('.').chars().take(80).collect();
+    if name != id || name.is_empty() {
+        name = format!(
+            "{}-{:08x}",
+            if name.is_empty() { "_" } else { &name },
+            fnv1a(id)
+        );
+    }
+    name
+}
+
+fn fnv1a(text: &str) -> u32 {
+    text.bytes().fold(0x811c_9dc5, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    })
+}
+
+/// The folder of one patient inside `out`.
+pub fn patient_dir(out: &Path, patient_id: &str) -> PathBuf {
+    out.join(safe_name(patient_id))
+}
+
+/// Creates a folder (and its parents) readable only by its owner.
+pub fn create_private_dir(dir: &Path) -> io::Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+/// Writes `bytes` to `dir/name` atomically, readable only by the owner.
+pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<()> {
+    // tempfile creates files 0600 on Unix.
+    let mut file = tempfile::Builder::new().prefix(".tmp-").tempfile_in(dir)?;
+    file.write_all(bytes)?;
+    file.as_file().sync_all()?;
+    file.persist(dir.join(name)).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Removes letters left in a patient folder by an earlier run that this run
+/// did not produce (a prescriber with nothing left to act on).
+pub fn remove_stale_letters(dir: &Path, keep: &[String]) -> io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let name = entry?.file_name().to_string_lossy().into_owned();
+        if name.starts_with("letter-") && name.ends_with(".pdf") && !keep.contains(&name) {
+            fs::remove_file(dir.join(&name))?;
+        }
+    }
+    Ok(())
+}
+
+/// One row of the batch summary.
+#[derive(Debug, Clone, Serialize)]
+pub struct BatchRow {
+    pub file: String,
+    pub patient: Option<String>,
+    /// `ok` or `failed`.
+    pub status: &'static str,
+    pub folder: Option<String>,
+    pub documents: usize,
+    /// Characters of the record that no embedded font can print, replaced
+    /// by U+FFFD in the documents.
+    pub unprintable_characters: usize,
+    pub contraindicated: usize,
+    pub major: usize,
+    pub moderate: usize,
+    pub minor: usize,
+    pub dismissed: usize,
+    pub error: Option<String>,
+}
+
+/// The batch summary, as written to `batch-summary.json`.
+#[derive(Debug, Serialize)]
+pub struct BatchSummary<'a> {
+    pub records: usize,
+    pub rendered: usize,
+    pub failed: usize,
+    pub knowledge_version: &'a str,
+    pub rows: &'a [BatchRow],
+}
+
+/// Writes `batch-summary.csv` and `batch-summary.json` into `out`.
+pub fn write_batch_summary(out: &Path, summary: &BatchSummary) -> io::Result<()> {
+    let mut csv = String::from(
+        "file,patient,status,folder,documents,unprintable_characters,contraindicated,major,moderate,minor,dismissed,error\n",
+    );
+    for r in summary.rows {
+        let fields = [
+            r.file.clone(),
+            r.patient.clone().unwrap_or_default(),
+            r.status.to_owned(),
+            r.folder.clone().unwrap_or_default(),
+            r.documents.to_string(),
+            r.unprintable_characters.to_string(),
+            r.contraindicated.to_string(),
+            r.major.to_string(),
+            r.moderate.to_string(),
+            r.minor.to_string(),
+            r.dismissed.to_string(),
+            r.error.clone().unwrap_or_default(),
+        ];
+        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+        csv += &line.join(",");
+        csv.push('\n');
+    }
+    write_atomic(out, "batch-summary.csv", csv.as_bytes())?;
+    let json = serde_json::to_vec_pretty(summary).expect("the summary serialises");
+    write_atomic(out, "batch-summary.json", &json)
+}
+
+/// Quotes a CSV field (RFC 4180). A leading `=`, `+`, `-` or `@` is
+/// prefixed with `'` so a spreadsheet does not run it as a formula.
+fn csv_field(value: &str) -> String {
+    let value = if value.starts_with(['=', '+', '-', '@']) {
+        format!("'{value}")
+    } else {
+        value.to_owned()
+    };
+    if value.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hostile_ids_stay_inside() {
+        for id in [
+            "../../etc",
+            "..",
+            ".",
+            "",
+            "/abs/path",
+            "a/../../b",
+            "C:\\x",
+            "名前",
+        ] {
+            let name = safe_name(id);
+            assert!(!name.contains(['/', '\\']), "{id} → {name}");
+            assert!(!name.starts_with('.'), "{id} → {name}");
+            assert!(!name.is_empty());
+            let dir = patient_dir(Path::new("out"), id);
+            assert_eq!(
+                dir.parent(),
+                Some(Path::new("out")),
+                "{id} → {}",
+                dir.display()
+            );
+        }
+    }
+
+    #[test]
+    fn plain_ids_are_kept_and_altered_ones_stay_distinct() {
+        assert_eq!(safe_name("MRN-004512"), "MRN-004512");
+        assert_ne!(safe_name("a/b"), safe_name("a:b"));
+    }
+
+    #[test]
+    fn csv_fields_are_quoted_and_defused() {
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("=cmd()"), "'=cmd()");
+    }
+}

@@ -1,0 +1,327 @@
+//! The batch pipeline, stage by stage:
+//!
+//! ```text
+//! discover → load → resolve → check → plan → render → write
+//! ```
+//!
+//! Loading, resolving and checking run on rayon; typesetting runs on plain
+//! worker threads (Typst parallelises inside a document on rayon, and
+//! rendering inside a rayon task overflows the stack: `typst-notes.md`).
+//! Workers print nothing: they return outcomes, and the caller reports them
+//! in input order.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rayon::prelude::*;
+use serde::Serialize;
+use walkdir::WalkDir;
+
+use crate::checks::{self, Checked, Finding, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::knowledge::Knowledge;
+use crate::output::{self, BatchRow};
+use crate::record;
+use crate::regimen::Regimen;
+use crate::report::{self, Typesetter};
+
+/// Every record file under `paths`: files as given, folders walked for
+/// `*.toml`, sorted by path so every run sees the same order. A path that
+/// does not exist becomes a failed entry, not a stop.
+pub fn discover(paths: &[PathBuf]) -> Vec<Result<PathBuf, Diagnostic>> {
+    let mut found = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let mut files: Vec<PathBuf> = WalkDir::new(path)
+                .follow_links(false)
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|e| e.file_type().is_file())
+                .map(|e| e.into_path())
+                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                .collect();
+            files.sort();
+            found.extend(files.into_iter().map(Ok));
+        } else if path.is_file() {
+            found.push(Ok(path.clone()));
+        } else {
+            found.push(Err(Diagnostic::whole_file(path, "no such file or folder")));
+        }
+    }
+    found
+}
+
+/// A record that loaded and was checked.
+#[derive(Debug)]
+pub struct Reviewed {
+    pub regimen: Regimen,
+    pub checked: Checked,
+}
+
+/// What became of one input file.
+#[derive(Debug)]
+pub struct Outcome {
+    pub file: PathBuf,
+    pub result: Result<Reviewed, Diagnostic>,
+}
+
+/// Loads, resolves and checks every file in parallel; results come back in
+/// input order. A patient id used twice fails every file after the first.
+pub fn review(files: Vec<Result<PathBuf, Diagnostic>>, kb: &Knowledge) -> Vec<Outcome> {
+    let mut outcomes: Vec<Outcome> = files
+        .into_par_iter()
+        .map(|file| match file {
+            Err(diagnostic) => Outcome {
+                file: PathBuf::from(&diagnostic.file),
+                result: Err(diagnostic),
+            },
+            Ok(file) => {
+                let result = record::load(&file).map(|record| {
+                    let regimen = Regimen::new(record, kb);
+                    let checked = checks::run(&regimen, kb);
+                    Reviewed { regimen, checked }
+                });
+                Outcome { file, result }
+            }
+        })
+        .collect();
+    let mut seen: Vec<(String, PathBuf)> = Vec::new();
+    for outcome in &mut outcomes {
+        let Ok(reviewed) = &outcome.result else {
+            continue;
+        };
+        let id = reviewed.regimen.record.patient.id.clone();
+        if let Some((_, first)) = seen.iter().find(|(seen_id, _)| *seen_id == id) {
+            let message = format!(
+                "patient id \"{id}\" is also used by {}; ids must be unique within a batch",
+                first.display()
+            );
+            outcome.result = Err(Diagnostic::whole_file(&outcome.file, message));
+        } else {
+            seen.push((id, outcome.file.clone()));
+        }
+    }
+    outcomes
+}
+
+/// The JSON of one record, as `check --json` prints it and `findings.json`
+/// holds it (`findings.md`).
+#[derive(Debug, Serialize)]
+pub struct RecordJson<'a> {
+    pub file: String,
+    pub patient: Option<&'a str>,
+    pub ok: bool,
+    pub medications: Vec<MedicationJson<'a>>,
+    pub findings: &'a [Finding],
+    pub errors: Vec<&'a Diagnostic>,
+    pub warnings: &'a [String],
+}
+
+/// One active medicine and what it resolved to.
+#[derive(Debug, Serialize)]
+pub struct MedicationJson<'a> {
+    pub name: &'a str,
+    pub ingredients: Vec<&'a str>,
+    pub classes: &'a [String],
+    pub known: bool,
+    /// Words of the name that were not recognised (a partial match).
+    pub unrecognised: &'a [String],
+}
+
+impl Outcome {
+    /// The JSON view of this outcome.
+    pub fn to_json(&self) -> RecordJson<'_> {
+        let file = self.file.display().to_string();
+        match &self.result {
+            Ok(r) => RecordJson {
+                file,
+                patient: Some(&r.regimen.record.patient.id),
+                ok: true,
+                medications: r
+                    .regimen
+                    .active()
+                    .map(|m| MedicationJson {
+                        name: &m.medication.name,
+                        ingredients: m.ingredient_names().collect(),
+                        classes: &m.classes,
+                        known: !m.resolved.is_unknown(),
+                        unrecognised: &m.resolved.unrecognised,
+                    })
+                    .collect(),
+                findings: &r.checked.findings,
+                errors: vec![],
+                warnings: &r.checked.warnings,
+            },
+            Err(d) => RecordJson {
+                file,
+                patient: None,
+                ok: false,
+                medications: vec![],
+                findings: &[],
+                errors: vec![d],
+                warnings: &[],
+            },
+        }
+    }
+
+    /// Findings not dismissed, by severity.
+    pub fn counts(&self) -> [usize; 4] {
+        let mut counts = [0; 4];
+        if let Ok(r) = &self.result {
+            for f in r.checked.findings.iter().filter(|f| !f.is_dismissed()) {
+                counts[Severity::ALL
+                    .iter()
+                    .position(|s| *s == f.severity)
+                    .unwrap_or(0)] += 1;
+            }
+        }
+        counts
+    }
+}
+
+/// What rendering one record produced.
+#[derive(Debug)]
+pub struct Rendered {
+    pub folder: Option<PathBuf>,
+    pub documents: usize,
+    /// Characters no embedded font could print, replaced by U+FFFD.
+    pub replaced: usize,
+    pub error: Option<String>,
+}
+
+/// Plans, typesets and writes the packet of every reviewed record, with
+/// `jobs` worker threads. Returns one [`Rendered`] per outcome, in order.
+pub fn render_all(
+    outcomes: &[Outcome],
+    out: &Path,
+    typesetter: &Typesetter,
+    kb: &Knowledge,
+    jobs: usize,
+) -> Vec<Rendered> {
+    let next = AtomicUsize::new(0);
+    let results: Vec<Mutex<Option<Rendered>>> = outcomes.iter().map(|_| Mutex::new(None)).collect();
+    let worker = || {
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(outcome) = outcomes.get(i) else {
+                break;
+            };
+            let rendered = match &outcome.result {
+                Ok(reviewed) => render_one(reviewed, outcome, out, typesetter, kb),
+                Err(d) => Rendered {
+                    folder: None,
+                    documents: 0,
+                    replaced: 0,
+                    error: Some(d.to_string()),
+                },
+            };
+            *results[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(rendered);
+        }
+    };
+    std::thread::scope(|scope| {
+        for n in 0..jobs.max(1) {
+            std::thread::Builder::new()
+                .name(format!("render-{n}"))
+                // Typst recurses deeply on some layouts.
+                .stack_size(32 * 1024 * 1024)
+                .spawn_scoped(scope, worker)
+                .expect("a render thread starts");
+        }
+    });
+    results
+        .into_iter()
+        .map(|m| {
+            m.into_inner()
+                .unwrap_or_else(|e| e.into_inner())
+                .expect("every record rendered")
+        })
+        .collect()
+}
+
+fn render_one(
+    reviewed: &Reviewed,
+    outcome: &Outcome,
+    out: &Path,
+    typesetter: &Typesetter,
+    kb: &Knowledge,
+) -> Rendered {
+    let record = &reviewed.regimen.record;
+    let dir = output::patient_dir(out, &record.patient.id);
+    let fail = |error: String| Rendered {
+        folder: Some(dir.clone()),
+        documents: 0,
+        replaced: 0,
+        error: Some(error),
+    };
+    let packet = report::plan(
+        &reviewed.regimen,
+        &reviewed.checked.findings,
+        &reviewed.checked.warnings,
+        kb,
+    );
+    let (files, replaced) =
+        match report::render(&packet, typesetter, record.review.date, &record.patient.id) {
+            Ok(p) => (p.files, p.replaced),
+            Err(e) => return fail(e.to_string()),
+        };
+    let json = serde_json::to_vec_pretty(&outcome.to_json()).expect("findings serialise");
+    let written = (|| -> std::io::Result<()> {
+        output::create_private_dir(&dir)?;
+        for file in &files {
+            output::write_atomic(&dir, &file.name, &file.bytes)?;
+        }
+        output::write_atomic(&dir, "findings.json", &json)?;
+        let names: Vec<String> = files.iter().map(|f| f.name.clone()).collect();
+        output::remove_stale_letters(&dir, &names)
+    })();
+    match written {
+        Ok(()) => Rendered {
+            folder: Some(dir.clone()),
+            documents: files.len(),
+            replaced,
+            error: None,
+        },
+        Err(e) => fail(format!("cannot write {}: {e}", dir.display())),
+    }
+}
+
+/// The batch summary rows.
+pub fn batch_rows(outcomes: &[Outcome], rendered: &[Rendered]) -> Vec<BatchRow> {
+    outcomes
+        .iter()
+        .zip(rendered)
+        .map(|(o, r)| {
+            let [minor, moderate, major, contraindicated] = o.counts();
+            let dismissed = o.result.as_ref().map_or(0, |x| {
+                x.checked
+                    .findings
+                    .iter()
+                    .filter(|f| f.is_dismissed())
+                    .count()
+            });
+            BatchRow {
+                file: o.file.display().to_string(),
+                patient: o
+                    .result
+                    .as_ref()
+                    .ok()
+                    .map(|x| x.regimen.record.patient.id.clone()),
+                status: if r.error.is_none() { "ok" } else { "failed" },
+                folder: r
+                    .folder
+                    .as_ref()
+                    .and_then(|f| f.file_name())
+                    .map(|f| f.to_string_lossy().into_owned()),
+                documents: r.documents,
+                unprintable_characters: r.replaced,
+                contraindicated,
+                major,
+                moderate,
+                minor,
+                dismissed,
+                error: r.error.clone(),
+            }
+        })
+        .collect()
+}

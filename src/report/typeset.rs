@@ -1,0 +1,332 @@
+//! Typst as a library: the fonts and templates loaded once, a small `World`
+//! per document, and PDF export.
+//!
+//! Each document sees exactly its template files and one data file,
+//! `/data.json`, through one fixed file id (ids are interned for the whole
+//! process and capped at 65,535, so one per patient would run out). Any other
+//! path is `NotFound`: `read("/etc/passwd")` in a template fails, and no
+//! package is ever fetched. `today()` is the review date, so documents are
+//! the same bytes on every run. After every document the memoization cache
+//! is evicted (see `typst-notes.md`: it grows without bound otherwise).
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use typst::diag::{FileError, FileResult, SourceDiagnostic};
+use typst::foundations::{Bytes, Datetime, Smart};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World, WorldExt};
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
+
+use crate::record::Date;
+
+/// The fonts compiled into the binary: Noto Sans (Latin, Greek, Cyrillic),
+/// Noto Sans Arabic, Hebrew and Devanagari, and Droid Sans Fallback for
+/// Chinese, Japanese and Korean names. Licences sit beside them.
+const FONT_FILES: &[&[u8]] = &[
+    include_bytes!("fonts/NotoSans-Regular.ttf"),
+    include_bytes!("fonts/NotoSans-Bold.ttf"),
+    include_bytes!("fonts/NotoSansArabic-Regular.ttf"),
+    include_bytes!("fonts/NotoSansArabic-Bold.ttf"),
+    include_bytes!("fonts/NotoSansHebrew-Regular.ttf"),
+    include_bytes!("fonts/NotoSansHebrew-Bold.ttf"),
+    include_bytes!("fonts/NotoSansDevanagari-Regular.ttf"),
+    include_bytes!("fonts/NotoSansDevanagari-Bold.ttf"),
+    include_bytes!("fonts/DroidSansFallbackFull.ttf"),
+];
+
+/// The templates built into the binary (`templates/`).
+const BUILT_IN_TEMPLATES: &[(&str, &str)] = &[
+    ("common.typ", include_str!("../../templates/common.typ")),
+    ("summary.typ", include_str!("../../templates/summary.typ")),
+    ("letter.typ", include_str!("../../templates/letter.typ")),
+    ("appendix.typ", include_str!("../../templates/appendix.typ")),
+];
+
+/// The documents a template set must provide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Document {
+    Summary,
+    Letter,
+    Appendix,
+}
+
+impl Document {
+    fn template(self) -> &'static str {
+        match self {
+            Document::Summary => "summary.typ",
+            Document::Letter => "letter.typ",
+            Document::Appendix => "appendix.typ",
+        }
+    }
+}
+
+/// Why a document could not be produced.
+#[derive(Debug, thiserror::Error)]
+pub enum TypesetError {
+    #[error("cannot read the templates in {dir}: {source}")]
+    ReadTemplates { dir: String, source: std::io::Error },
+    #[error("the template folder {dir} has no {name}")]
+    MissingTemplate { dir: String, name: &'static str },
+    #[error("template error (a bug in the template, not in the record):\n{0}")]
+    Template(String),
+}
+
+/// Fonts, templates and the standard library, shared by all documents and
+/// all threads.
+pub struct Typesetter {
+    library: LazyHash<Library>,
+    book: LazyHash<FontBook>,
+    fonts: Vec<Font>,
+    files: HashMap<FileId, (Bytes, Option<Source>)>,
+    data_id: FileId,
+}
+
+fn file_id(path: &str) -> FileId {
+    let vpath = VirtualPath::new(path).expect("a valid virtual path");
+    RootedPath::new(VirtualRoot::Project, vpath).intern()
+}
+
+impl Typesetter {
+    /// Loads the built-in templates, or every file of `dir` when given (a
+    /// clinic's own templates; they must provide the three documents).
+    pub fn new(dir: Option<&Path>) -> Result<Typesetter, TypesetError> {
+        let mut sources: Vec<(String, Vec<u8>)> = Vec::new();
+        match dir {
+            None => {
+                for (name, text) in BUILT_IN_TEMPLATES {
+                    sources.push(((*name).to_owned(), text.as_bytes().to_vec()));
+                }
+            }
+            Some(dir) => {
+                let read_err = |source| TypesetError::ReadTemplates {
+                    dir: dir.display().to_string(),
+                    source,
+                };
+                let mut entries: Vec<_> = std::fs::read_dir(dir)
+                    .map_err(read_err)?
+                    .filter_map(Result::ok)
+                    .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+                    .collect();
+                entries.sort_by_key(|e| e.file_name());
+                for entry in entries {
+                    let name = entry.file_name().to_string_lossy().into_owned();
+                    let bytes = std::fs::read(entry.path()).map_err(read_err)?;
+                    sources.push((name, bytes));
+                }
+                for doc in [Document::Summary, Document::Letter, Document::Appendix] {
+                    if !sources.iter().any(|(n, _)| n == doc.template()) {
+                        return Err(TypesetError::MissingTemplate {
+                            dir: dir.display().to_string(),
+                            name: doc.template(),
+                        });
+                    }
+                }
+            }
+        }
+        let mut files = HashMap::new();
+        for (name, bytes) in sources {
+            let id = file_id(&format!("/{name}"));
+            let source = name
+                .ends_with(".typ")
+                .then(|| {
+                    String::from_utf8(bytes.clone())
+                        .ok()
+                        .map(|text| Source::new(id, text))
+                })
+                .flatten();
+            files.insert(id, (Bytes::new(bytes), source));
+        }
+        let fonts: Vec<Font> = FONT_FILES
+            .iter()
+            .flat_map(|data| Font::iter(Bytes::new(*data)))
+            .collect();
+        Ok(Typesetter {
+            library: LazyHash::new(Library::default()),
+            book: LazyHash::new(FontBook::from_fonts(&fonts)),
+            fonts,
+            files,
+            data_id: file_id("/data.json"),
+        })
+    }
+
+    /// Whether some embedded font can print `c`.
+    fn printable(&self, c: char) -> bool {
+        c.is_ascii()
+            || self
+                .fonts
+                .iter()
+                .any(|f| f.info().coverage.contains(u32::from(c)))
+    }
+
+    /// Replaces, in every string of a view model, the characters no embedded
+    /// font can print (an emoji in a note, a rare script) with U+FFFD, and
+    /// drops invisible joiners and variation selectors that then have
+    /// nothing to join. Returns how many characters were replaced. Without
+    /// this, PDF/UA export refuses the whole document.
+    pub fn make_printable(&self, value: &mut serde_json::Value) -> usize {
+        match value {
+            serde_json::Value::String(text) if !text.chars().all(|c| self.printable(c)) => {
+                let mut replaced = 0;
+                let mut out = String::with_capacity(text.len());
+                for c in text.chars() {
+                    if self.printable(c) {
+                        out.push(c);
+                    } else if matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{206F}' | '\u{FE00}'..='\u{FE0F}')
+                    {
+                        // invisible: nothing to show
+                    } else {
+                        out.push('\u{FFFD}');
+                        replaced += 1;
+                    }
+                }
+                *text = out;
+                replaced
+            }
+            serde_json::Value::Array(items) => {
+                items.iter_mut().map(|v| self.make_printable(v)).sum()
+            }
+            serde_json::Value::Object(map) => {
+                map.values_mut().map(|v| self.make_printable(v)).sum()
+            }
+            _ => 0,
+        }
+    }
+
+    /// Typesets one document from its view model (as JSON) into PDF bytes.
+    ///
+    /// `ident` must be stable and unique per document (patient id and
+    /// document name): it seeds the PDF's identifier.
+    pub fn pdf(
+        &self,
+        document: Document,
+        data: Vec<u8>,
+        date: Date,
+        ident: &str,
+    ) -> Result<Vec<u8>, TypesetError> {
+        let world = DocumentWorld {
+            base: self,
+            main: file_id(&format!("/{}", document.template())),
+            data: Bytes::new(data),
+            today: Datetime::from_ymd(date.year, date.month, date.day),
+        };
+        let result = Self::compile_and_export(&world, date, ident);
+        // The cache is process-wide and unbounded: evict after every
+        // document, failed ones included.
+        typst::comemo::evict(2);
+        result
+    }
+
+    fn compile_and_export(
+        world: &DocumentWorld,
+        date: Date,
+        ident: &str,
+    ) -> Result<Vec<u8>, TypesetError> {
+        let warned = typst::compile::<PagedDocument>(world);
+        // A warning (a missing font, say) silently changes the output: treat
+        // it as an error of the template.
+        if !warned.warnings.is_empty() {
+            return Err(TypesetError::Template(describe(world, &warned.warnings)));
+        }
+        let document = warned
+            .output
+            .map_err(|e| TypesetError::Template(describe(world, &e)))?;
+        let standards = PdfStandards::new(&[PdfStandard::Ua_1])
+            .map_err(|e| TypesetError::Template(e.message().to_string()))?;
+        let timestamp = Datetime::from_ymd(date.year, date.month, date.day).map(Timestamp::new_utc);
+        let options = PdfOptions {
+            ident: Smart::Custom(ident.to_owned()),
+            creator: Smart::Custom(Some("medreview".to_owned())),
+            timestamp,
+            standards,
+            ..PdfOptions::default()
+        };
+        typst_pdf::pdf(&document, &options).map_err(|e| TypesetError::Template(describe(world, &e)))
+    }
+}
+
+/// Renders Typst diagnostics with their place in the template.
+fn describe(world: &DocumentWorld, diagnostics: &[SourceDiagnostic]) -> String {
+    let mut out = Vec::new();
+    for d in diagnostics {
+        let mut line = d.message.to_string();
+        if let Some(id) = d.span.id() {
+            let place = world.source(id).ok().and_then(|source| {
+                let range = world.range(d.span)?;
+                let lines = source.lines();
+                let row = lines.byte_to_line(range.start)?;
+                let col = lines.byte_to_column(range.start)?;
+                Some(format!(
+                    "{}:{}:{}",
+                    id.vpath().get_without_slash(),
+                    row + 1,
+                    col + 1
+                ))
+            });
+            if let Some(place) = place {
+                line = format!("{place}: {line}");
+            }
+        }
+        for hint in &d.hints {
+            line += &format!("\n  hint: {}", hint.v);
+        }
+        out.push(line);
+    }
+    out.join("\n")
+}
+
+/// What one document sees.
+struct DocumentWorld<'a> {
+    base: &'a Typesetter,
+    main: FileId,
+    data: Bytes,
+    today: Option<Datetime>,
+}
+
+impl World for DocumentWorld<'_> {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.base.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        &self.base.book
+    }
+
+    fn main(&self) -> FileId {
+        self.main
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        match self.base.files.get(&id) {
+            Some((_, Some(source))) => Ok(source.clone()),
+            Some((_, None)) => Err(FileError::NotSource),
+            None => Err(not_found(id)),
+        }
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if id == self.base.data_id {
+            return Ok(self.data.clone());
+        }
+        self.base
+            .files
+            .get(&id)
+            .map(|(bytes, _)| bytes.clone())
+            .ok_or_else(|| not_found(id))
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.base.fonts.get(index).cloned()
+    }
+
+    fn today(&self, _offset: Option<typst::foundations::Duration>) -> Option<Datetime> {
+        self.today
+    }
+}
+
+fn not_found(id: FileId) -> FileError {
+    FileError::NotFound(std::path::PathBuf::from(id.vpath().get_with_slash()))
+}

@@ -1,0 +1,296 @@
+//! Explicit directions and dates in the patient's language.
+//!
+//! Directions follow USP General Chapter 17: numbers as digits, the four
+//! times of day, "with a meal" rather than "after meals", never "bid" or
+//! "twice daily" ("Take 1 tablet in the morning and 1 tablet in the
+//! evening"). Directions that could not be read are quoted as written, never
+//! guessed.
+
+use crate::record::{Date, DoseTime, Food, Language};
+use crate::regimen::{DoseUnit, Quantity, Schedule};
+
+/// "November 20, 2026" or "20 de noviembre de 2026".
+pub fn long_date(date: Date, language: Language) -> String {
+    const EN: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    const ES: [&str; 12] = [
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+    ];
+    let month = usize::from(date.month - 1);
+    match language {
+        Language::En => format!("{} {}, {}", EN[month], date.day, date.year),
+        Language::Es => format!("{} de {} de {}", date.day, ES[month], date.year),
+    }
+}
+
+/// A dose amount as digits: 1, 2, 0.5 as "1/2", 1.5 as "1 1/2".
+pub fn amount(value: f64) -> String {
+    let whole = value.trunc();
+    let half = (value - whole - 0.5).abs() < 1e-9;
+    match (whole as i64, half) {
+        (0, true) => "1/2".into(),
+        (w, true) => format!("{w} 1/2"),
+        _ if value.fract() == 0.0 => format!("{}", value as i64),
+        _ => format!("{value}"),
+    }
+}
+
+/// "1 tablet", "2 puffs", "30 mL" ("1 tableta"…).
+pub fn quantity(q: Quantity, language: Language) -> String {
+    let unit = match language {
+        Language::En => q.unit.english(q.amount),
+        Language::Es => q.unit.spanish(q.amount),
+    };
+    format!("{} {unit}", amount(q.amount))
+}
+
+fn time_phrase(t: DoseTime, language: Language) -> String {
+    match (t, language) {
+        (DoseTime::Morning, Language::En) => "in the morning".into(),
+        (DoseTime::Noon, Language::En) => "at noon".into(),
+        (DoseTime::Evening, Language::En) => "in the evening".into(),
+        (DoseTime::Bedtime, Language::En) => "at bedtime".into(),
+        (DoseTime::At(c), Language::En) => format!("at {c}"),
+        (DoseTime::Morning, Language::Es) => "por la mañana".into(),
+        (DoseTime::Noon, Language::Es) => "al mediodía".into(),
+        (DoseTime::Evening, Language::Es) => "por la tarde".into(),
+        (DoseTime::Bedtime, Language::Es) => "al acostarse".into(),
+        (DoseTime::At(c), Language::Es) => format!("a las {c}"),
+    }
+}
+
+fn verb(unit: Option<DoseUnit>, language: Language) -> &'static str {
+    match (unit, language) {
+        (Some(DoseUnit::Puff), Language::En) => "Inhale",
+        (Some(DoseUnit::Drop | DoseUnit::Spray | DoseUnit::Unit), Language::En) => "Use",
+        (Some(DoseUnit::Patch | DoseUnit::Application), Language::En) => "Put on",
+        (_, Language::En) => "Take",
+        (Some(DoseUnit::Puff), Language::Es) => "Inhale",
+        (Some(DoseUnit::Drop | DoseUnit::Spray | DoseUnit::Unit), Language::Es) => "Use",
+        (Some(DoseUnit::Patch | DoseUnit::Application), Language::Es) => "Póngase",
+        (_, Language::Es) => "Tome",
+    }
+}
+
+/// The explicit directions for one medicine, or the written ones quoted
+/// when they could not be read.
+pub fn directions(schedule: &Schedule, written: Option<&str>, language: Language) -> String {
+    let en = language == Language::En;
+    if !schedule.understood() {
+        return match (written, en) {
+            (Some(w), true) => format!("Follow the label: \"{w}\". Ask us if it is not clear."),
+            (Some(w), false) => format!("Siga la etiqueta: \"{w}\". Pregúntenos si no está claro."),
+            (None, true) => "Ask us how to use this medicine.".into(),
+            (None, false) => "Pregúntenos cómo usar esta medicina.".into(),
+        };
+    }
+    let unit = schedule.quantity.map(|q| q.unit);
+    let verb = verb(unit, language);
+    let dose = schedule.quantity.map(|q| quantity(q, language));
+    let it = if en { "it" } else { "la" };
+    let mut sentences = Vec::new();
+
+    if schedule.as_needed {
+        let mut s = format!("{verb} {}", dose.clone().unwrap_or_else(|| it.into()));
+        if let Some((from, to)) = schedule.every_hours {
+            s += &match (to, en) {
+                (Some(to), true) => format!(" every {from} to {to} hours"),
+                (Some(to), false) => format!(" cada {from} a {to} horas"),
+                (None, true) => format!(" every {from} hours"),
+                (None, false) => format!(" cada {from} horas"),
+            };
+        }
+        s += if en {
+            " only if needed"
+        } else {
+            " solo si la necesita"
+        };
+        if let Some(reason) = &schedule.as_needed_for {
+            s += &if en {
+                format!(" for {reason}")
+            } else {
+                format!(" para: {reason}")
+            };
+        }
+        sentences.push(s + ".");
+    } else if schedule.weekly {
+        sentences.push(if en {
+            format!(
+                "{verb} {} once a week, on the same day each week.",
+                dose.unwrap_or_else(|| it.into())
+            )
+        } else {
+            format!(
+                "{verb} {} una vez a la semana, el mismo día cada semana.",
+                dose.unwrap_or_else(|| it.into())
+            )
+        });
+    } else if !schedule.times.is_empty() {
+        let parts: Vec<String> = schedule
+            .times
+            .iter()
+            .map(|t| match &dose {
+                Some(d) => format!("{d} {}", time_phrase(*t, language)),
+                None => time_phrase(*t, language),
+            })
+            .collect();
+        let and = if en { "and" } else { "y" };
+        let joined = crate::checks::join_names(&parts, and);
+        sentences.push(match dose {
+            Some(_) => format!("{verb} {joined}."),
+            None => format!("{verb} {it} {joined}."),
+        });
+    } else if let Some((from, to)) = schedule.every_hours {
+        let dose = dose.unwrap_or_else(|| it.into());
+        sentences.push(match (to, en) {
+            (Some(to), true) => format!("{verb} {dose} every {from} to {to} hours."),
+            (Some(to), false) => format!("{verb} {dose} cada {from} a {to} horas."),
+            (None, true) => format!("{verb} {dose} every {from} hours."),
+            (None, false) => format!("{verb} {dose} cada {from} horas."),
+        });
+    }
+
+    match (schedule.food, en) {
+        (Some(Food::WithFood), true) => sentences.push("Take it with a meal.".into()),
+        (Some(Food::WithFood), false) => sentences.push("Tómela con una comida.".into()),
+        (Some(Food::EmptyStomach), true) => {
+            sentences.push("Take it on an empty stomach, 1 hour before a meal.".into())
+        }
+        (Some(Food::EmptyStomach), false) => {
+            sentences.push("Tómela con el estómago vacío, 1 hora antes de comer.".into())
+        }
+        _ => {}
+    }
+    if let Some(max) = schedule
+        .max_per_day
+        .as_deref()
+        .and_then(|m| limit(m, schedule, language))
+    {
+        sentences.push(max);
+    }
+    sentences.join(" ")
+}
+
+/// "max 8/day" or "8 tablets" → "Do not take more than 8 tablets in 1 day."
+fn limit(text: &str, schedule: &Schedule, language: Language) -> Option<String> {
+    let count: f64 = text
+        .split(|c: char| !c.is_ascii_digit() && c != '.')
+        .find(|s| !s.is_empty())?
+        .parse()
+        .ok()?;
+    let what = match schedule.quantity {
+        Some(q) if q.unit != DoseUnit::Ml => quantity(
+            Quantity {
+                amount: count,
+                unit: q.unit,
+            },
+            language,
+        ),
+        _ if language == Language::En => format!("{} doses", amount(count)),
+        _ => format!("{} dosis", amount(count)),
+    };
+    Some(match language {
+        Language::En => format!("Do not take more than {what} in 1 day."),
+        Language::Es => format!("No tome más de {what} en 1 día."),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::regimen::sig::read_sig;
+
+    fn en(sig: &str) -> String {
+        directions(&read_sig(sig), Some(sig), Language::En)
+    }
+
+    #[test]
+    fn restates_abbreviations_explicitly() {
+        assert_eq!(
+            en("1 tab po bid"),
+            "Take 1 tablet in the morning and 1 tablet in the evening."
+        );
+        assert_eq!(en("1 cap qhs"), "Take 1 capsule at bedtime.");
+        assert_eq!(
+            en("1 tab po tid with meals"),
+            "Take 1 tablet in the morning, 1 tablet at noon and 1 tablet in the evening. Take it with a meal."
+        );
+        assert_eq!(
+            en("2 puffs q4-6h prn wheeze"),
+            "Inhale 2 puffs every 4 to 6 hours only if needed for wheeze."
+        );
+    }
+
+    #[test]
+    fn never_prints_latin_abbreviations() {
+        for sig in [
+            "1 tab po bid",
+            "1 tab po qd",
+            "1 cap qhs",
+            "2 tabs q6h prn pain max 8/day",
+            "1 tab tid ac",
+        ] {
+            let text = en(sig).to_lowercase();
+            for word in [
+                "bid",
+                "qd",
+                "qhs",
+                "prn",
+                "tid",
+                " po ",
+                "twice daily",
+                "after meals",
+            ] {
+                assert!(!text.contains(word), "{sig} → {text}");
+            }
+        }
+    }
+
+    #[test]
+    fn states_limits_and_spanish() {
+        assert_eq!(
+            en("2 tabs q6h prn pain max 8/day"),
+            "Take 2 tablets every 6 hours only if needed for pain. Do not take more than 8 tablets in 1 day."
+        );
+        let s = directions(&read_sig("1 tab po bid"), None, Language::Es);
+        assert_eq!(s, "Tome 1 tableta por la mañana y 1 tableta por la tarde.");
+    }
+
+    #[test]
+    fn quotes_what_it_cannot_read() {
+        assert_eq!(
+            en("per sliding scale"),
+            "Follow the label: \"per sliding scale\". Ask us if it is not clear."
+        );
+    }
+
+    #[test]
+    fn dates_read_naturally() {
+        let d = Date::new(2026, 11, 20).unwrap();
+        assert_eq!(long_date(d, Language::En), "November 20, 2026");
+        assert_eq!(long_date(d, Language::Es), "20 de noviembre de 2026");
+    }
+}

@@ -1,0 +1,177 @@
+//! The commands as a user runs them: `check --json`, `explain`, `init`, and
+//! exit statuses.
+
+use std::process::Command;
+
+use crate::helpers::{root, sample_records};
+
+fn medreview(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_medreview"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("medreview runs")
+}
+
+#[test]
+fn check_json_follows_the_findings_contract() {
+    let mut out = Vec::new();
+    let status = medreview::check(&sample_records(), true, None, &mut out);
+    assert_eq!(status, 0);
+    let all: serde_json::Value = serde_json::from_slice(&out).expect("valid JSON");
+    let records = all.as_array().expect("an array");
+    assert_eq!(records.len(), sample_records().len());
+    let mut seen_findings = 0;
+    for r in records {
+        for key in ["file", "patient", "ok", "medications", "findings", "errors"] {
+            assert!(r.get(key).is_some(), "record lacks {key}");
+        }
+        for m in r["medications"].as_array().unwrap() {
+            for key in ["name", "ingredients", "classes", "known"] {
+                assert!(m.get(key).is_some(), "medication lacks {key}");
+            }
+        }
+        for f in r["findings"].as_array().unwrap() {
+            seen_findings += 1;
+            for key in [
+                "id",
+                "check",
+                "severity",
+                "medicines",
+                "ingredients",
+                "prescribers",
+                "title",
+                "patient_text",
+                "prescriber_text",
+                "evidence",
+                "context",
+                "decision",
+            ] {
+                assert!(f.get(key).is_some(), "finding lacks {key}");
+            }
+            let id = f["id"].as_str().unwrap();
+            assert!(
+                id.starts_with(&format!("{}/", f["check"].as_str().unwrap())),
+                "{id}"
+            );
+            assert!(
+                !f["evidence"].as_array().unwrap().is_empty(),
+                "{id} cites nothing"
+            );
+            assert!(
+                ["contraindicated", "major", "moderate", "minor"]
+                    .contains(&f["severity"].as_str().unwrap())
+            );
+        }
+    }
+    assert!(seen_findings > 0);
+}
+
+#[test]
+fn check_json_reports_a_broken_record_with_its_place() {
+    let file = root().join("sample-data/invalid/03-born-as-string.toml");
+    let mut out = Vec::new();
+    assert_eq!(medreview::check(&[file], true, None, &mut out), 1);
+    let all: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let r = &all[0];
+    assert_eq!(r["ok"], false);
+    assert_eq!(r["findings"].as_array().unwrap().len(), 0);
+    let e = &r["errors"][0];
+    assert!(e["line"].as_u64().unwrap() > 0 && e["column"].as_u64().unwrap() > 0);
+    assert!(e["message"].as_str().unwrap().contains("date"), "{e}");
+}
+
+#[test]
+fn every_check_that_exists_fires_in_the_sample_data() {
+    let mut out = Vec::new();
+    medreview::check(&sample_records(), true, None, &mut out);
+    let all: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let fired: Vec<&str> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| {
+            r["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| f["check"].as_str().unwrap())
+        })
+        .collect();
+    for check in medreview::checks::REGISTRY {
+        assert!(
+            fired.contains(&check.doc().name),
+            "{} never fires in sample-data",
+            check.doc().name
+        );
+    }
+}
+
+#[test]
+fn fail_on_sets_the_exit_status() {
+    let files = sample_records();
+    assert_eq!(
+        medreview::check(
+            &files,
+            false,
+            Some(medreview::checks::Severity::Minor),
+            &mut Vec::new()
+        ),
+        1
+    );
+    let simple: Vec<_> = files
+        .iter()
+        .filter(|f| f.to_string_lossy().contains("simple"))
+        .cloned()
+        .collect();
+    assert_eq!(simple.len(), 1);
+    assert_eq!(
+        medreview::check(
+            &simple,
+            false,
+            Some(medreview::checks::Severity::Major),
+            &mut Vec::new()
+        ),
+        0
+    );
+}
+
+#[test]
+fn usage_errors_exit_with_2() {
+    assert_eq!(medreview(&["render"]).status.code(), Some(2));
+    assert_eq!(medreview(&["frobnicate"]).status.code(), Some(2));
+    assert_eq!(
+        medreview(&["explain", "no-such-check"]).status.code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn explain_documents_each_check_and_says_what_is_not_checked() {
+    let out = medreview(&["explain", "same-ingredient"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    for heading in [
+        "What it checks",
+        "Why it matters",
+        "Example record",
+        "References",
+    ] {
+        assert!(text.contains(heading), "{text}");
+    }
+    let out = medreview(&["explain", "interaction"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("not in this version"), "{text}");
+}
+
+#[test]
+fn init_writes_an_example_that_loads_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("new.toml");
+    let path = file.to_str().unwrap();
+    assert_eq!(medreview(&["init", path]).status.code(), Some(0));
+    medreview::record::load(&file).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&file, "mine").unwrap();
+    assert_eq!(medreview(&["init", path]).status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "mine");
+}

@@ -1,0 +1,7 @@
+//! The integration tests of medreview: one test binary, helpers in
+//! `helpers.rs`.
+
+mod commands;
+mod helpers;
+mod records;
+mod render;

@@ -1,0 +1,281 @@
+//! Rendering end to end: every sample packet, its text, determinism, literal
+//! free text and hostile ids.
+
+use std::path::{Path, PathBuf};
+
+use medreview::record::{self, Language};
+use medreview::report::strings::strings;
+
+use crate::helpers::{fold, folder_of, pdf_text, render, rendered_samples, root, sample_records};
+
+#[test]
+fn every_sample_patient_gets_a_packet_with_their_name_headings_and_medicines() {
+    let run = rendered_samples();
+    assert_eq!(run.status, 0, "{}", run.console);
+    for file in sample_records() {
+        let record = record::load(&file).unwrap();
+        let dir = folder_of(&run.out(), &record.patient.id);
+        let summary = pdf_text(&dir.join("summary.pdf"));
+        let appendix = pdf_text(&dir.join("appendix.pdf"));
+        let name = fold(&record.patient.name);
+        // Arabic is shaped right to left, so its extracted text order is
+        // not the typed order; the other scripts must come back as typed.
+        if !record
+            .patient
+            .name
+            .chars()
+            .any(|c| ('\u{0600}'..='\u{06FF}').contains(&c))
+        {
+            assert!(
+                summary.contains(&name),
+                "{}: no patient name in summary",
+                file.display()
+            );
+            assert!(
+                appendix.contains(&name),
+                "{}: no patient name in appendix",
+                file.display()
+            );
+        }
+        let t = strings(record.patient.language);
+        for heading in [
+            t.summary_title,
+            t.todo_title,
+            t.list_title,
+            t.schedule_title,
+        ] {
+            assert!(
+                summary.contains(heading),
+                "{}: no heading {heading:?}",
+                file.display()
+            );
+        }
+        for m in &record.medications {
+            assert!(
+                summary.contains(&fold(&m.name)),
+                "{}: {} missing",
+                file.display(),
+                m.name
+            );
+            assert!(
+                appendix.contains(&fold(&m.name)),
+                "{}: {} missing in appendix",
+                file.display(),
+                m.name
+            );
+        }
+        let findings: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.join("findings.json")).unwrap()).unwrap();
+        assert_eq!(findings["ok"], true);
+    }
+}
+
+#[test]
+fn spanish_patients_get_spanish_documents() {
+    let run = rendered_samples();
+    for file in sample_records() {
+        let record = record::load(&file).unwrap();
+        if record.patient.language != Language::Es {
+            continue;
+        }
+        let summary = pdf_text(&folder_of(&run.out(), &record.patient.id).join("summary.pdf"));
+        assert!(summary.contains("Su lista de medicinas"));
+        assert!(!summary.contains("Your medicine list"));
+        return;
+    }
+    panic!("the sample data has no Spanish patient");
+}
+
+#[test]
+fn letters_go_only_to_prescribers_with_something_to_act_on() {
+    let run = rendered_samples();
+    let mut letters = 0;
+    for file in sample_records() {
+        let record = record::load(&file).unwrap();
+        let dir = folder_of(&run.out(), &record.patient.id);
+        let findings: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.join("findings.json")).unwrap()).unwrap();
+        let mut expected: Vec<String> = findings["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["decision"]["action"] != "dismiss")
+            .flat_map(|f| {
+                f["prescribers"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|p| p.as_str().unwrap().to_owned())
+            })
+            .chain(record.actions.iter().filter_map(|a| match &a.audience {
+                record::Audience::Prescriber(id) => Some(id.clone()),
+                record::Audience::Patient => None,
+            }))
+            .map(|key| format!("letter-{}.pdf", medreview::output::safe_name(&key)))
+            .collect();
+        expected.sort();
+        expected.dedup();
+        let mut found: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with("letter-"))
+            .collect();
+        found.sort();
+        assert_eq!(found, expected, "{}", file.display());
+        for letter in &found {
+            let text = pdf_text(&dir.join(letter));
+            assert!(
+                text.contains("Accept") && text.contains("Decline"),
+                "{letter}"
+            );
+            letters += 1;
+        }
+    }
+    assert!(letters > 0, "no sample produces a prescriber letter");
+}
+
+#[test]
+fn two_runs_give_identical_bytes() {
+    let first = rendered_samples();
+    let second = render(&sample_records(), 1);
+    assert_eq!(second.status, 0);
+    let files = |out: &Path| {
+        let mut all: Vec<PathBuf> = walk(out);
+        all.sort();
+        all.into_iter()
+            .map(|p| {
+                (
+                    p.strip_prefix(out).unwrap().to_owned(),
+                    std::fs::read(&p).unwrap(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let (a, b) = (files(&first.out()), files(&second.out()));
+    assert!(a.len() > 30, "only {} files", a.len());
+    assert_eq!(a.len(), b.len());
+    for ((pa, ba), (pb, bb)) in a.iter().zip(&b) {
+        assert_eq!(pa, pb);
+        assert!(ba == bb, "{} differs between runs", pa.display());
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+const HOSTILE: &[&str] = &[
+    r#"#read("/etc/passwd")"#,
+    "]",
+    "*bold*",
+    "$x$",
+    "// not a comment",
+    "@ref",
+    "<tag>",
+    r"back\slash",
+];
+
+#[test]
+fn free_text_prints_literally_and_ids_stay_inside() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from(
+        "[patient]\nid = \"../../etc\"\nname = \"Lit Eral\"\nborn = 1950-01-01\n\
+         [review]\ndate = 2026-11-20\nreviewer = \"R\"\n",
+    );
+    text += "questions = [";
+    for s in HOSTILE {
+        text += &format!("'{s}', ");
+    }
+    text += "]\n";
+    for (i, s) in HOSTILE.iter().enumerate() {
+        text += &format!(
+            "[[medications]]\nname = \"lisinopril 10 mg\"\nsig = \"1 tab po qd\"\nnotes = 'note {i}: {s}'\n"
+        );
+    }
+    let file = dir.path().join("hostile.toml");
+    std::fs::write(&file, text).unwrap();
+    let run = render(&[file], 1);
+    assert_eq!(run.status, 0, "{}", run.console);
+
+    // The folder stays inside the output folder, whatever the id.
+    let entries: Vec<PathBuf> = std::fs::read_dir(run.out())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    let folders: Vec<&PathBuf> = entries.iter().filter(|p| p.is_dir()).collect();
+    assert_eq!(folders.len(), 1);
+    assert!(!run.dir.path().join("etc").exists());
+    let summary = pdf_text(&folders[0].join("summary.pdf"));
+    for s in HOSTILE {
+        assert!(
+            summary.contains(s),
+            "{s:?} did not print literally in:\n{summary}"
+        );
+    }
+}
+
+#[test]
+fn a_batch_with_good_and_bad_records_renders_the_good_ones_and_fails() {
+    let mut paths = sample_records()[..2].to_vec();
+    paths.push(root().join("sample-data/invalid/01-typo-strenght.toml"));
+    paths.push(root().join("no/such/file.toml"));
+    let run = render(&paths, 2);
+    assert_eq!(run.status, 1);
+    for good in &paths[..2] {
+        let id = record::load(good).unwrap().patient.id;
+        assert!(folder_of(&run.out(), &id).join("summary.pdf").is_file());
+    }
+    assert!(run.console.contains("failed  "), "{}", run.console);
+    assert!(
+        run.console.contains("01-typo-strenght.toml:14:1"),
+        "{}",
+        run.console
+    );
+    let csv = std::fs::read_to_string(run.out().join("batch-summary.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 5, "{csv}");
+    assert_eq!(
+        csv.lines().filter(|l| l.contains(",failed,")).count(),
+        2,
+        "{csv}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(run.out().join("batch-summary.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        (json["records"].as_u64(), json["failed"].as_u64()),
+        (Some(4), Some(2))
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn output_files_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let run = rendered_samples();
+    let id = record::load(&sample_records()[0]).unwrap().patient.id;
+    let dir = folder_of(&run.out(), &id);
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&dir), 0o700);
+    assert_eq!(mode(&dir.join("summary.pdf")), 0o600);
+    assert_eq!(mode(&run.out().join("batch-summary.csv")), 0o600);
+}
+
+#[test]
+fn pdfs_are_tagged_with_title_and_language() {
+    let run = rendered_samples();
+    let id = record::load(&sample_records()[0]).unwrap().patient.id;
+    let bytes = std::fs::read(folder_of(&run.out(), &id).join("summary.pdf")).unwrap();
+    let raw = String::from_utf8_lossy(&bytes);
+    assert!(raw.contains("/StructTreeRoot"), "not tagged");
+    assert!(raw.contains("/Lang"), "no language");
+    assert!(raw.contains("pdfuaid"), "no PDF/UA identification");
+}
