@@ -61,6 +61,19 @@ impl Diagnostic {
     }
 }
 
+impl Diagnostic {
+    /// `file:line:column: message` on one line, for summaries.
+    pub fn one_line(&self) -> String {
+        match self.line {
+            0 => format!("{}: {}", self.file, self.message),
+            _ => format!(
+                "{}:{}:{}: {}",
+                self.file, self.line, self.column, self.message
+            ),
+        }
+    }
+}
+
 fn floor_char_boundary(text: &str, mut index: usize) -> usize {
     while !text.is_char_boundary(index) {
         index -= 1;

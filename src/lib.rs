@@ -150,8 +150,21 @@ pub fn render(
         return EXIT_OK;
     }
     let _ = writeln!(w, "\n{} failed:", failed.len());
-    for row in failed {
-        let _ = writeln!(w, "{}\n", row.error.as_deref().unwrap_or_default());
+    for (row, outcome) in rows
+        .iter()
+        .zip(&outcomes)
+        .filter(|(r, _)| r.error.is_some())
+    {
+        match &outcome.result {
+            Err(diagnostic) => writeln!(w, "{diagnostic}\n"),
+            Ok(_) => writeln!(
+                w,
+                "{}: {}\n",
+                row.file,
+                row.error.as_deref().unwrap_or_default()
+            ),
+        }
+        .ok();
     }
     EXIT_FAILED
 }

@@ -213,7 +213,7 @@ pub fn render_all(
                     folder: None,
                     documents: 0,
                     replaced: 0,
-                    error: Some(d.to_string()),
+                    error: Some(d.one_line()),
                 },
             };
             *results[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(rendered);

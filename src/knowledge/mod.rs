@@ -105,10 +105,10 @@ impl Knowledge {
             let key = resolve::normalise(name);
             if key.is_empty() {
                 problems.push(format!("{owner}: empty name or synonym"));
-            } else if let Some(previous) = index.insert(key.clone(), entry.clone()) {
-                if previous != entry {
-                    problems.push(format!("\"{key}\" ({owner}) names two different things"));
-                }
+            } else if let Some(previous) = index.insert(key.clone(), entry.clone())
+                && previous != entry
+            {
+                problems.push(format!("\"{key}\" ({owner}) names two different things"));
             }
         };
         for ing in ingredient_list {

@@ -259,7 +259,7 @@ impl Knowledge {
         resolved
     }
 
-    fn longest_match<'w>(&self, words: &[&'w str]) -> Option<(usize, &Entry)> {
+    fn longest_match(&self, words: &[&str]) -> Option<(usize, &Entry)> {
         (1..=words.len().min(self.longest_name))
             .rev()
             .find_map(|len| {

@@ -313,19 +313,36 @@ fn explain_toml_error(message: &str, text: &str, span: Option<std::ops::Range<us
     }
     if let Some(rest) = message.strip_prefix("missing field `") {
         let key = rest.split('`').next().unwrap_or(rest);
+        if matches!(key, "patient" | "review") {
+            return format!("missing the required table [{key}]");
+        }
         let table = span
             .and_then(|s| table_header_before(text, s.start))
             .map(|t| format!(" in {t}"))
             .unwrap_or_default();
         return format!("missing required key `{key}`{table}");
     }
-    // Name the key whose value is wrong: the span points at the value.
-    if let Some(key) = span.and_then(|s| key_before(text, s.start)) {
-        if !message.contains(&format!("`{key}`")) {
-            return format!("`{key}`: {message}");
-        }
+    if message.starts_with("duplicate key") {
+        let key = span.and_then(|s| text.get(s)).unwrap_or("").trim();
+        return format!("duplicate key `{key}`: it is already set earlier in the same table");
     }
-    message.to_owned()
+    if message.starts_with("invalid basic string") || message.starts_with("invalid literal string")
+    {
+        return "this string is not closed: expected a closing quote on the same line (use ''' for text over several lines)"
+            .to_owned();
+    }
+    let message = &message
+        .replace("expected f64", "expected a number")
+        .replace("expected u32", "expected a whole number")
+        .replace("expected u64", "expected a whole number")
+        .replace("expected i64", "expected a whole number");
+    // Name the key whose value is wrong: the span points at the value.
+    if let Some(key) = span.and_then(|s| key_before(text, s.start))
+        && !message.contains(&format!("`{key}`"))
+    {
+        return format!("`{key}`: {message}");
+    }
+    message.clone()
 }
 
 /// The key on the line of `at`, when `at` is in the value of `key = value`.

@@ -257,6 +257,14 @@ fn read_phrase(w: &[&str], s: &mut Schedule) -> usize {
         if matches!(&first[digits.len()..], "mg" | "mcg" | "g") {
             return 1;
         }
+        // "30 min before breakfast": the interval is the label's business.
+        if matches!(
+            next,
+            Some("min" | "mins" | "minutes" | "minute" | "hour" | "hours" | "hr")
+        ) && w.get(2) == Some(&"before")
+        {
+            return 1;
+        }
         // "2 times a day", "3 times daily"
         if next == Some("times") || next == Some("x") {
             let per = w.get(2).map(|x| x.trim_end_matches('.'));
@@ -291,10 +299,7 @@ fn read_phrase(w: &[&str], s: &mut Schedule) -> usize {
             s.as_needed = true;
             2 + as_needed_reason(&w[2..], s)
         }
-        "with" if matches!(next, Some("food" | "meals" | "meal" | "breakfast")) => {
-            s.food = Some(Food::WithFood);
-            2
-        }
+        "with" => with_meal(&w[1..], s).map_or(0, |n| n + 1),
         "wc" | "pc" => {
             s.food = Some(Food::WithFood);
             1
@@ -311,9 +316,11 @@ fn read_phrase(w: &[&str], s: &mut Schedule) -> usize {
                 3
             }
         }
-        "before" if matches!(next, Some("meals" | "breakfast")) => {
-            s.food = Some(Food::EmptyStomach);
-            2
+        "before" => before_meal(&w[1..], s).map_or(0, |n| n + 1),
+        "min" | "mins" | "minutes" | "minute" | "hour" | "hours" | "hr" | "hrs"
+            if w.get(1) == Some(&"before") =>
+        {
+            before_meal(&w[2..], s).map_or(0, |n| n + 2)
         }
         "max" | "maximum" | "not" | "do" => max_phrase(w, s),
         _ => 0,
@@ -410,6 +417,46 @@ fn phrase_times(w: &[&str], s: &mut Schedule) -> Option<usize> {
         }
         _ => return None,
     };
+    Some(used)
+}
+
+/// The meal a dose goes with, and the time of day it sets: "breakfast",
+/// "evening meal", "meals". Returns the words used and the time, if any.
+fn meal(w: &[&str]) -> Option<(usize, Option<DoseTime>)> {
+    let first = w.first()?.trim_end_matches('.');
+    let second = w.get(1).map(|x| x.trim_end_matches('.'));
+    Some(match (first, second) {
+        ("breakfast", _) => (1, Some(DoseTime::Morning)),
+        ("lunch", _) => (1, Some(DoseTime::Noon)),
+        ("dinner" | "supper", _) => (1, Some(DoseTime::Evening)),
+        ("evening" | "night", Some("meal")) => (2, Some(DoseTime::Evening)),
+        ("morning", Some("meal")) => (2, Some(DoseTime::Morning)),
+        ("a" | "the", Some("meal")) => (2, None),
+        ("meals" | "meal" | "food", _) => (1, None),
+        _ => return None,
+    })
+}
+
+/// After "with": a meal, meaning with food (and at that meal's time).
+fn with_meal(w: &[&str], s: &mut Schedule) -> Option<usize> {
+    let (used, time) = meal(w)?;
+    s.food = Some(Food::WithFood);
+    if let Some(t) = time
+        && !s.times.contains(&t)
+        && s.times.len() <= 1
+    {
+        s.times = vec![t];
+    }
+    Some(used)
+}
+
+/// After "before" (or "30 min before"): a meal, meaning an empty stomach.
+fn before_meal(w: &[&str], s: &mut Schedule) -> Option<usize> {
+    let (used, time) = meal(w)?;
+    s.food = Some(Food::EmptyStomach);
+    if let (Some(t), true) = (time, s.times.is_empty()) {
+        s.times = vec![t];
+    }
     Some(used)
 }
 
@@ -539,6 +586,20 @@ mod tests {
         assert_eq!(s.quantity, q(30.0, DoseUnit::Ml));
         assert_eq!(s.every_hours, Some((6, None)));
         assert_eq!(s.max_per_day.as_deref(), Some("max 4 doses/day"));
+    }
+
+    #[test]
+    fn reads_meals_as_food_and_time() {
+        let s = read_sig("2 tabs po qd with evening meal");
+        assert_eq!(s.times, vec![Evening]);
+        assert_eq!(s.food, Some(Food::WithFood));
+        assert!(s.understood());
+        let s = read_sig("1 cap po qam 30 min before breakfast");
+        assert_eq!(s.times, vec![Morning]);
+        assert_eq!(s.food, Some(Food::EmptyStomach));
+        assert!(s.understood(), "{:?}", s.unread);
+        let s = read_sig("1 tab bid with meals");
+        assert_eq!(s.times, vec![Morning, Evening]);
     }
 
     #[test]

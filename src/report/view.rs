@@ -48,6 +48,8 @@ pub struct SummaryView {
 #[derive(Debug, Serialize)]
 pub struct Cover {
     pub date: String,
+    /// The name line of the address block, unless the address starts with it.
+    pub addressee: Option<String>,
     pub address: Vec<String>,
     pub salutation: String,
     pub review_date: String,
@@ -269,6 +271,8 @@ fn summary(regimen: &Regimen, findings: &[Finding], kb: &Knowledge) -> SummaryVi
     let header = header(regimen, language, t.summary_title);
     let cover = Cover {
         date: long_date(record.review.date, language),
+        addressee: (record.patient.address.first() != Some(&record.patient.name))
+            .then(|| record.patient.name.clone()),
         address: record.patient.address.clone(),
         salutation: format!("{} {},", t.dear, record.patient.name),
         review_date: long_date(record.review.date, language),
@@ -312,7 +316,7 @@ fn summary(regimen: &Regimen, findings: &[Finding], kb: &Knowledge) -> SummaryVi
         .active()
         .map(|m| MedicineLine {
             name: m.medication.name.clone(),
-            strength: m.medication.strength.clone(),
+            strength: extra_strength(&m.medication),
             how: directions(
                 &m.schedule,
                 m.medication.sig.as_deref().or(m.medication.dose.as_deref()),
@@ -347,6 +351,13 @@ fn summary(regimen: &Regimen, findings: &[Finding], kb: &Knowledge) -> SummaryVi
         watch: watch(regimen, kb, language),
         changes: changes(regimen, kb),
     }
+}
+
+/// The strength, unless the name already says it ("Eliquis 5mg", "5 mg").
+fn extra_strength(m: &Medication) -> Option<String> {
+    let strength = m.strength.as_deref()?;
+    let squash = |s: &str| s.to_lowercase().replace(' ', "");
+    (!squash(&m.name).contains(&squash(strength))).then(|| strength.to_owned())
 }
 
 /// Why the patient uses a medicine: the record's indication, else the

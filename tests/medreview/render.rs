@@ -236,7 +236,7 @@ fn a_batch_with_good_and_bad_records_renders_the_good_ones_and_fails() {
     }
     assert!(run.console.contains("failed  "), "{}", run.console);
     assert!(
-        run.console.contains("01-typo-strenght.toml:14:1"),
+        run.console.contains("01-typo-strenght.toml:15:1"),
         "{}",
         run.console
     );
