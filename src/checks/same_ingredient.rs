@@ -57,6 +57,9 @@ fn finding(cx: &CheckContext, ingredient: &str, meds: &[&MedicineUse]) -> Findin
         .map(|m| max.and_then(|max| most_per_day(m, ingredient, max.unit)))
         .collect();
     let total: Option<f64> = per_med.iter().copied().sum();
+    // What can be computed already counts: one product with unknown
+    // directions does not hide that the others pass the maximum together.
+    let at_least: f64 = per_med.iter().flatten().sum();
 
     let mut context: Vec<String> = meds
         .iter()
@@ -74,11 +77,14 @@ fn finding(cx: &CheckContext, ingredient: &str, meds: &[&MedicineUse]) -> Findin
             ),
         })
         .collect();
-    let over = matches!((total, max), (Some(t), Some(m)) if t > m.amount);
-    if let (Some(t), Some(m)) = (total, max) {
+    let over = max.is_some_and(|m| at_least > m.amount);
+    if let Some(m) = max {
+        let together = match total {
+            Some(t) => format!("together up to {} {}", number(t), m.unit.as_str()),
+            None => format!("together at least {} {}", number(at_least), m.unit.as_str()),
+        };
         context.push(format!(
-            "together up to {} {unit} a day; labelled maximum {} {unit}",
-            number(t),
+            "{together} a day; labelled maximum {} {unit}",
             number(m.amount),
             unit = m.unit.as_str()
         ));
@@ -94,7 +100,8 @@ fn finding(cx: &CheckContext, ingredient: &str, meds: &[&MedicineUse]) -> Findin
         "{both_es} tienen {ingredient}. Si los usa juntos, puede tomar demasiado. \
          Use solo uno hasta que hable con nosotros."
     );
-    if let (true, Some(t), Some(m)) = (over, total, max) {
+    if let (true, Some(m)) = (over, max) {
+        let t = total.unwrap_or(at_least);
         patient_en += &format!(
             " Together they can add up to {} {unit} in 1 day. The label says no more than {} {unit} in 1 day.",
             number(t),
@@ -117,9 +124,12 @@ fn finding(cx: &CheckContext, ingredient: &str, meds: &[&MedicineUse]) -> Findin
             unit = m.unit.as_str()
         ),
         (None, Some(m)) => format!(
-            " Daily intake could not be computed from the directions; labelled maximum {} {}/day.",
+            " Daily intake could not be fully computed from the directions (at least {} {unit} \
+             from the products that could be); labelled maximum {} {unit}/day{}.",
+            number(at_least),
             number(m.amount),
-            m.unit.as_str()
+            if over { " (exceeded)" } else { "" },
+            unit = m.unit.as_str()
         ),
         _ => String::new(),
     };
@@ -227,6 +237,26 @@ mod tests {
              [[medications]]\nname = \"lisinopril 10 mg\"\nsig = \"1 tab po qd\"\n",
         );
         assert!(findings(&SameIngredient, &r).is_empty());
+    }
+
+    #[test]
+    fn major_when_the_computable_part_alone_passes_the_maximum() {
+        let r = regimen(
+            "[[medications]]\nname = \"Tylenol Extra Strength\"\nsig = \"2 caplets q6h\"\n\
+             [[medications]]\nname = \"Tylenol 8 HR Arthritis\"\nsig = \"2 caplets q8h\"\n\
+             [[medications]]\nname = \"Percocet 5/325\"\nsig = \"as directed\"\n",
+        );
+        let found = findings(&SameIngredient, &r);
+        let f = found
+            .iter()
+            .find(|f| f.id == "same-ingredient/acetaminophen")
+            .expect("fires");
+        assert_eq!(f.severity, Severity::Major, "{:?}", f.context);
+        assert!(
+            f.context.iter().any(|c| c.contains("at least")),
+            "{:?}",
+            f.context
+        );
     }
 
     #[test]

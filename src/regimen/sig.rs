@@ -151,8 +151,15 @@ impl Schedule {
     /// The most doses in a day, for daily totals: scheduled, or for as-needed
     /// use the shortest interval.
     pub fn most_doses_per_day(&self) -> Option<u32> {
+        if self.weekly {
+            return None;
+        }
+        if self.as_needed && !self.times.is_empty() {
+            // "1 at bedtime if needed": at most the times named.
+            return Some(self.times.len() as u32);
+        }
         self.doses_per_day().or_else(|| {
-            (self.as_needed && !self.weekly)
+            self.as_needed
                 .then_some(self.every_hours.map(|(h, _)| 24 / h.max(1)))
                 .flatten()
         })
@@ -578,6 +585,10 @@ mod tests {
         assert_eq!(s.as_needed_for.as_deref(), Some("wheeze"));
         assert_eq!(s.doses_per_day(), None);
         assert_eq!(s.most_doses_per_day(), Some(6));
+        assert_eq!(
+            read_sig("30 mL po qhs prn cold symptoms").most_doses_per_day(),
+            Some(1)
+        );
     }
 
     #[test]
