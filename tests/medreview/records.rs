@@ -303,3 +303,102 @@ fn every_kind_of_record_error_is_reported_with_its_place() {
         insta::assert_snapshot!(name, shown);
     }
 }
+
+/// Every key of `record-format.md`, as `table.key` (arrays of tables
+/// collapsed): the sample data together must use each one.
+const RECORD_FORMAT_KEYS: &str = "
+patient.id patient.name patient.born patient.sex patient.weight_kg patient.height_cm
+patient.language patient.large_print patient.address patient.caregiver patient.representative
+review.date review.kind review.reviewer review.organization review.program review.phone
+review.hours review.tty review.sources review.follow_up review.questions
+health.conditions health.symptoms health.alcohol_drinks_per_week health.smoker health.pregnant
+labs.egfr labs.crcl labs.scr labs.potassium labs.sodium labs.inr labs.alt labs.ast labs.a1c
+labs.heart_rate labs.systolic_bp
+routine.wake routine.breakfast routine.lunch routine.dinner routine.bed
+allergies.substance allergies.reaction allergies.kind
+prescribers.id prescribers.name prescribers.specialty prescribers.phone prescribers.fax
+prescribers.organization prescribers.address
+medications.name medications.strength medications.form medications.sig medications.dose
+medications.times medications.every_hours medications.as_needed medications.max_per_day
+medications.food medications.indication medications.prescriber medications.type
+medications.started medications.last_fill medications.days_supply medications.taking
+medications.status medications.stopped medications.stop_reason medications.notes
+transition.from transition.to transition.admitted transition.discharged transition.before
+transition.hospital transition.discharge transition.discharge.change_reason
+decisions.finding decisions.action decisions.reason
+actions.talked_about actions.to_do actions.for
+";
+
+fn key_paths(prefix: &str, value: &toml::Value, out: &mut std::collections::BTreeSet<String>) {
+    match value {
+        toml::Value::Table(table) => {
+            for (key, v) in table {
+                let path = if prefix.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{prefix}.{key}")
+                };
+                out.insert(path.clone());
+                key_paths(&path, v, out);
+            }
+        }
+        toml::Value::Array(items) => {
+            for item in items.iter().filter(|i| i.is_table()) {
+                key_paths(prefix, item, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn the_sample_data_uses_every_field_of_the_record_format() {
+    let mut used = std::collections::BTreeSet::new();
+    let mut values = std::collections::BTreeSet::new();
+    for file in sample_records() {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let value: toml::Value = toml::from_str(&text).unwrap();
+        key_paths("", &value, &mut used);
+        for key in ["type", "food", "kind", "status"] {
+            for m in value
+                .get("medications")
+                .and_then(|m| m.as_array())
+                .into_iter()
+                .flatten()
+            {
+                if let Some(v) = m.get(key).and_then(|v| v.as_str()) {
+                    values.insert(format!("{key}={v}"));
+                }
+            }
+        }
+        // Both forms of a lab value.
+        if let Some(labs) = value.get("labs").and_then(|l| l.as_table()) {
+            for v in labs.values() {
+                values.insert(if v.is_table() {
+                    "lab=dated".into()
+                } else {
+                    "lab=plain".into()
+                });
+            }
+        }
+    }
+    let missing: Vec<&str> = RECORD_FORMAT_KEYS
+        .split_whitespace()
+        .filter(|k| !used.contains(*k))
+        .collect();
+    assert!(missing.is_empty(), "no sample uses: {missing:?}");
+    for v in [
+        "type=prescription",
+        "type=otc",
+        "type=supplement",
+        "type=herbal",
+        "food=with food",
+        "food=empty stomach",
+        "food=any",
+        "status=stopped",
+        "lab=dated",
+        "lab=plain",
+    ] {
+        assert!(values.contains(v), "no sample uses {v}");
+    }
+}

@@ -279,3 +279,60 @@ fn pdfs_are_tagged_with_title_and_language() {
     assert!(raw.contains("/Lang"), "no language");
     assert!(raw.contains("pdfuaid"), "no PDF/UA identification");
 }
+
+/// Copies the built-in templates into a new folder, changed by `edit`.
+fn custom_templates(edit: impl Fn(&str, String) -> String) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["common.typ", "summary.typ", "letter.typ", "appendix.typ"] {
+        let text = std::fs::read_to_string(root().join("templates").join(name)).unwrap();
+        std::fs::write(dir.path().join(name), edit(name, text)).unwrap();
+    }
+    dir
+}
+
+fn render_with(templates: &Path) -> (i32, tempfile::TempDir, String) {
+    let out = tempfile::tempdir().unwrap();
+    let mut console = Vec::new();
+    let file = sample_records()[3].clone();
+    let status = medreview::render(&[file], out.path(), 1, Some(templates), &mut console);
+    (status, out, String::from_utf8(console).unwrap())
+}
+
+#[test]
+fn a_clinics_own_templates_are_used() {
+    let dir = custom_templates(|name, text| {
+        if name == "summary.typ" {
+            text + "\nMARKER FROM THE CLINIC TEMPLATE\n"
+        } else {
+            text
+        }
+    });
+    let (status, out, console) = render_with(dir.path());
+    assert_eq!(status, 0, "{console}");
+    let id = record::load(&sample_records()[3]).unwrap().patient.id;
+    let text = pdf_text(&folder_of(out.path(), &id).join("summary.pdf"));
+    assert!(text.contains("MARKER FROM THE CLINIC TEMPLATE"));
+}
+
+#[test]
+fn a_template_cannot_read_files_outside_its_folder() {
+    let dir = custom_templates(|name, text| {
+        if name == "summary.typ" {
+            text + "\n#read(\"/etc/passwd\")\n"
+        } else {
+            text
+        }
+    });
+    let (status, _out, console) = render_with(dir.path());
+    assert_eq!(status, 1, "{console}");
+    assert!(console.contains("not found"), "{console}");
+    assert!(!console.contains("root:"), "{console}");
+}
+
+#[test]
+fn a_template_folder_without_a_document_is_a_usage_error() {
+    let dir = custom_templates(|_, text| text);
+    std::fs::remove_file(dir.path().join("letter.typ")).unwrap();
+    let (status, _out, _) = render_with(dir.path());
+    assert_eq!(status, 2);
+}
