@@ -48,13 +48,23 @@ pub fn patient_dir(out: &Path, patient_id: &str) -> PathBuf {
     out.join(safe_name(patient_id))
 }
 
-/// Creates a folder (and its parents) readable only by its owner.
+/// Creates a folder (and its parents) readable only by its owner. A folder
+/// that already exists is left as it is: it may be the user's own.
 pub fn create_private_dir(dir: &Path) -> io::Result<()> {
     let mut builder = fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
     builder.create(dir)
+}
+
+/// Creates a patient's folder, or makes an existing one (from an earlier
+/// run) readable only by its owner again.
+pub fn create_patient_dir(dir: &Path) -> io::Result<()> {
+    create_private_dir(dir)?;
+    #[cfg(unix)]
+    fs::set_permissions(dir, std::os::unix::fs::PermissionsExt::from_mode(0o700))?;
+    Ok(())
 }
 
 /// Writes `bytes` to `dir/name` atomically, readable only by the owner.

@@ -77,10 +77,12 @@ pub fn review(files: Vec<Result<PathBuf, Diagnostic>>, kb: &Knowledge) -> Vec<Ou
                 result: Err(diagnostic),
             },
             Ok(file) => {
-                let result = record::load(&file).map(|record| {
-                    let regimen = Regimen::new(record, kb);
-                    let checked = checks::run(&regimen, kb);
-                    Reviewed { regimen, checked }
+                let result = contain_panic(&file, || {
+                    record::load(&file).map(|record| {
+                        let regimen = Regimen::new(record, kb);
+                        let checked = checks::run(&regimen, kb);
+                        Reviewed { regimen, checked }
+                    })
                 });
                 Outcome { file, result }
             }
@@ -103,6 +105,20 @@ pub fn review(files: Vec<Result<PathBuf, Diagnostic>>, kb: &Knowledge) -> Vec<Ou
         }
     }
     outcomes
+}
+
+/// Runs one record's work so that a bug (a panic) fails that record only,
+/// never the batch.
+fn contain_panic<T>(
+    file: &Path,
+    work: impl FnOnce() -> Result<T, Diagnostic>,
+) -> Result<T, Diagnostic> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).unwrap_or_else(|_| {
+        Err(Diagnostic::whole_file(
+            file,
+            "internal error while processing this record (a bug in medreview; please report it)",
+        ))
+    })
 }
 
 /// The JSON of one record, as `check --json` prints it and `findings.json`
@@ -208,7 +224,18 @@ pub fn render_all(
                 break;
             };
             let rendered = match &outcome.result {
-                Ok(reviewed) => render_one(reviewed, outcome, out, typesetter, kb),
+                Ok(reviewed) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    render_one(reviewed, outcome, out, typesetter, kb)
+                }))
+                .unwrap_or_else(|_| Rendered {
+                    folder: None,
+                    documents: 0,
+                    replaced: 0,
+                    error: Some(
+                        "internal error while rendering (a bug in medreview; please report it)"
+                            .into(),
+                    ),
+                }),
                 Err(d) => Rendered {
                     folder: None,
                     documents: 0,
@@ -267,7 +294,7 @@ fn render_one(
         };
     let json = serde_json::to_vec_pretty(&outcome.to_json()).expect("findings serialise");
     let written = (|| -> std::io::Result<()> {
-        output::create_private_dir(&dir)?;
+        output::create_patient_dir(&dir)?;
         for file in &files {
             output::write_atomic(&dir, &file.name, &file.bytes)?;
         }
