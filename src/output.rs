@@ -200,6 +200,32 @@ mod tests {
     }
 
     #[test]
+    fn atomic_writes_replace_whole_files_and_leave_no_temporary_files() {
+        let dir = tempfile::tempdir().unwrap();
+        write_atomic(dir.path(), "a.pdf", b"first version").unwrap();
+        write_atomic(dir.path(), "a.pdf", b"second").unwrap();
+        assert_eq!(fs::read(dir.path().join("a.pdf")).unwrap(), b"second");
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["a.pdf"]);
+    }
+
+    #[test]
+    fn stale_letters_are_removed_and_others_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["letter-old.pdf", "letter-new.pdf", "summary.pdf"] {
+            fs::write(dir.path().join(name), b"x").unwrap();
+        }
+        remove_stale_letters(dir.path(), &["letter-new.pdf".into()]).unwrap();
+        assert!(!dir.path().join("letter-old.pdf").exists());
+        assert!(
+            dir.path().join("letter-new.pdf").exists() && dir.path().join("summary.pdf").exists()
+        );
+    }
+
+    #[test]
     fn csv_fields_are_quoted_and_defused() {
         assert_eq!(csv_field("a,b"), "\"a,b\"");
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
