@@ -178,7 +178,7 @@ fn severity_counts(counts: &[usize; 4]) -> String {
         .map(|(s, n)| format!("{n} {}", s.as_str()))
         .collect();
     if parts.is_empty() {
-        "no findings".into()
+        "no findings from the checks run".into()
     } else {
         parts.join(", ")
     }

@@ -132,6 +132,8 @@ pub struct RecordJson<'a> {
     pub findings: &'a [Finding],
     pub errors: Vec<&'a Diagnostic>,
     pub warnings: &'a [String],
+    /// The knowledge base the findings came from.
+    pub knowledge: &'static str,
 }
 
 /// One active medicine and what it resolved to.
@@ -168,6 +170,7 @@ impl Outcome {
                 findings: &r.checked.findings,
                 errors: vec![],
                 warnings: &r.checked.warnings,
+                knowledge: Knowledge::embedded().version(),
             },
             Err(d) => RecordJson {
                 file,
@@ -177,6 +180,7 @@ impl Outcome {
                 findings: &[],
                 errors: vec![d],
                 warnings: &[],
+                knowledge: Knowledge::embedded().version(),
             },
         }
     }
