@@ -45,6 +45,17 @@ pub const EXIT_USAGE: i32 = 2;
 
 /// Runs a parsed command line; returns the exit status.
 pub fn run(cli: Cli) -> i32 {
+    // A panic is contained to its record; its message may quote the record,
+    // so only where it happened is printed.
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()));
+        eprintln!(
+            "internal error{} (a bug in medreview; please report it)",
+            at.unwrap_or_default()
+        );
+    }));
     let stdout = &mut std::io::stdout().lock();
     match cli.command {
         Command::Render {
@@ -149,22 +160,28 @@ pub fn render(
     if failed.is_empty() {
         return EXIT_OK;
     }
-    let _ = writeln!(w, "\n{} failed:", failed.len());
+    // The messages themselves can quote the record (a medicine, a note):
+    // they go to the private batch summary, and `check` shows them.
+    let _ = writeln!(
+        w,
+        "\n{} failed (details: `medreview check FILE`, or {}):",
+        failed.len(),
+        out.join("batch-summary.csv").display()
+    );
     for (row, outcome) in rows
         .iter()
         .zip(&outcomes)
         .filter(|(r, _)| r.error.is_some())
     {
-        match &outcome.result {
-            Err(diagnostic) => writeln!(w, "{diagnostic}\n"),
-            Ok(_) => writeln!(
+        let _ = match &outcome.result {
+            Err(d) if d.line > 0 => writeln!(
                 w,
-                "{}: {}\n",
-                row.file,
-                row.error.as_deref().unwrap_or_default()
+                "  {}:{}:{}: the record does not load",
+                d.file, d.line, d.column
             ),
-        }
-        .ok();
+            Err(d) => writeln!(w, "  {}: the record does not load", d.file),
+            Ok(_) => writeln!(w, "  {}: the documents could not be produced", row.file),
+        };
     }
     EXIT_FAILED
 }
@@ -189,7 +206,7 @@ pub fn check(paths: &[PathBuf], json: bool, fail_on: Option<Severity>, w: &mut d
     let kb = Knowledge::embedded();
     let outcomes = pipeline::review(pipeline::discover(paths), kb);
     if json {
-        let all: Vec<_> = outcomes.iter().map(Outcome::to_json).collect();
+        let all: Vec<_> = outcomes.iter().map(|o| o.to_json(kb)).collect();
         let _ = serde_json::to_writer_pretty(&mut *w, &all);
         let _ = writeln!(w);
     } else {

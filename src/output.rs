@@ -31,16 +31,21 @@ pub fn safe_name(id: &str) -> String {
         name = format!(
             "{}-{:08x}",
             if name.is_empty() { "_" } else { &name },
-            fnv1a(id)
+            fnv1a(&[id])
         );
     }
     name
 }
 
-fn fnv1a(text: &str) -> u32 {
-    text.bytes().fold(0x811c_9dc5, |h, b| {
-        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
-    })
+/// A stable 32-bit hash (FNV-1a) of some texts, taken in order: for
+/// folder names here and the knowledge base's content version.
+pub fn fnv1a(parts: &[&str]) -> u32 {
+    parts
+        .iter()
+        .flat_map(|p| p.bytes())
+        .fold(0x811c_9dc5, |h, b| {
+            (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+        })
 }
 
 /// The folder of one patient inside `out`.
@@ -83,6 +88,21 @@ pub fn remove_stale_letters(dir: &Path, keep: &[String]) -> io::Result<()> {
     for entry in fs::read_dir(dir)? {
         let name = entry?.file_name().to_string_lossy().into_owned();
         if name.starts_with("letter-") && name.ends_with(".pdf") && !keep.contains(&name) {
+            fs::remove_file(dir.join(&name))?;
+        }
+    }
+    Ok(())
+}
+
+/// Removes the documents of an earlier run from a patient's folder, when
+/// this run could not produce new ones.
+pub fn remove_outputs(dir: &Path) -> io::Result<()> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    for entry in fs::read_dir(dir)? {
+        let name = entry?.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".pdf") || name == "findings.json" {
             fs::remove_file(dir.join(&name))?;
         }
     }

@@ -33,16 +33,28 @@ pub fn discover(paths: &[PathBuf]) -> Vec<Result<PathBuf, Diagnostic>> {
     let mut found = Vec::new();
     for path in paths {
         if path.is_dir() {
-            let mut files: Vec<PathBuf> = WalkDir::new(path)
+            // A folder that cannot be read is a failed entry: its records
+            // must not vanish from the batch unnoticed.
+            let mut entries: Vec<Result<PathBuf, Diagnostic>> = WalkDir::new(path)
                 .follow_links(false)
                 .into_iter()
-                .filter_map(Result::ok)
-                .filter(|e| e.file_type().is_file())
-                .map(|e| e.into_path())
-                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                .filter_map(|entry| match entry {
+                    Ok(e) if e.file_type().is_file() => {
+                        let p = e.into_path();
+                        p.extension().is_some_and(|x| x == "toml").then_some(Ok(p))
+                    }
+                    Ok(_) => None,
+                    Err(e) => {
+                        let at = e.path().unwrap_or(path).to_owned();
+                        Some(Err(Diagnostic::whole_file(
+                            &at,
+                            format!("cannot read: {e}"),
+                        )))
+                    }
+                })
                 .collect();
-            files.sort();
-            found.extend(files.into_iter().map(Ok));
+            entries.sort_by(|a, b| sort_key(a).cmp(sort_key(b)));
+            found.extend(entries);
         } else if path.is_file() {
             found.push(Ok(path.clone()));
         } else {
@@ -50,6 +62,13 @@ pub fn discover(paths: &[PathBuf]) -> Vec<Result<PathBuf, Diagnostic>> {
         }
     }
     found
+}
+
+fn sort_key(entry: &Result<PathBuf, Diagnostic>) -> &Path {
+    match entry {
+        Ok(path) => path,
+        Err(d) => Path::new(&d.file),
+    }
 }
 
 /// A record that loaded and was checked.
@@ -88,20 +107,23 @@ pub fn review(files: Vec<Result<PathBuf, Diagnostic>>, kb: &Knowledge) -> Vec<Ou
             }
         })
         .collect();
+    // Ids are compared as folder names, case folded: "MRN-1" and "mrn-1"
+    // would share one folder on a case-insensitive file system.
     let mut seen: Vec<(String, PathBuf)> = Vec::new();
     for outcome in &mut outcomes {
         let Ok(reviewed) = &outcome.result else {
             continue;
         };
         let id = reviewed.regimen.record.patient.id.clone();
-        if let Some((_, first)) = seen.iter().find(|(seen_id, _)| *seen_id == id) {
+        let folder = output::safe_name(&id).to_lowercase();
+        if let Some((_, first)) = seen.iter().find(|(seen_folder, _)| *seen_folder == folder) {
             let message = format!(
                 "patient id \"{id}\" is also used by {}; ids must be unique within a batch",
                 first.display()
             );
             outcome.result = Err(Diagnostic::whole_file(&outcome.file, message));
         } else {
-            seen.push((id, outcome.file.clone()));
+            seen.push((folder, outcome.file.clone()));
         }
     }
     outcomes
@@ -133,7 +155,7 @@ pub struct RecordJson<'a> {
     pub errors: Vec<&'a Diagnostic>,
     pub warnings: &'a [String],
     /// The knowledge base the findings came from.
-    pub knowledge: &'static str,
+    pub knowledge: &'a str,
 }
 
 /// One active medicine and what it resolved to.
@@ -149,7 +171,7 @@ pub struct MedicationJson<'a> {
 
 impl Outcome {
     /// The JSON view of this outcome.
-    pub fn to_json(&self) -> RecordJson<'_> {
+    pub fn to_json<'a>(&'a self, kb: &'a Knowledge) -> RecordJson<'a> {
         let file = self.file.display().to_string();
         match &self.result {
             Ok(r) => RecordJson {
@@ -170,7 +192,7 @@ impl Outcome {
                 findings: &r.checked.findings,
                 errors: vec![],
                 warnings: &r.checked.warnings,
-                knowledge: Knowledge::embedded().version(),
+                knowledge: kb.version(),
             },
             Err(d) => RecordJson {
                 file,
@@ -180,7 +202,7 @@ impl Outcome {
                 findings: &[],
                 errors: vec![d],
                 warnings: &[],
-                knowledge: Knowledge::embedded().version(),
+                knowledge: kb.version(),
             },
         }
     }
@@ -294,9 +316,13 @@ fn render_one(
     let (files, replaced) =
         match report::render(&packet, typesetter, record.review.date, &record.patient.id) {
             Ok(p) => (p.files, p.replaced),
-            Err(e) => return fail(e.to_string()),
+            Err(e) => {
+                // Nothing from an earlier run may look current.
+                let _ = output::remove_outputs(&dir);
+                return fail(e.to_string());
+            }
         };
-    let json = serde_json::to_vec_pretty(&outcome.to_json()).expect("findings serialise");
+    let json = serde_json::to_vec_pretty(&outcome.to_json(kb)).expect("findings serialise");
     let written = (|| -> std::io::Result<()> {
         output::create_patient_dir(&dir)?;
         for file in &files {
@@ -306,6 +332,10 @@ fn render_one(
         let names: Vec<String> = files.iter().map(|f| f.name.clone()).collect();
         output::remove_stale_letters(&dir, &names)
     })();
+    if written.is_err() {
+        // Nothing from an earlier run may look current.
+        let _ = output::remove_outputs(&dir);
+    }
     match written {
         Ok(()) => Rendered {
             folder: Some(dir.clone()),

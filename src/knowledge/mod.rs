@@ -83,7 +83,7 @@ impl Knowledge {
         };
         let version = format!(
             "{RELEASE} (content {:08x})",
-            fnv1a(&[ingredients, classes, products])
+            crate::output::fnv1a(&[ingredients, classes, products])
         );
         Knowledge::build(i.ingredient, c.class, p.product, version)
     }
@@ -301,17 +301,6 @@ fn parse_file<T: serde::de::DeserializeOwned>(
     toml::from_str(text)
         .map_err(|e| problems.push(format!("{name}: {e}")))
         .ok()
-}
-
-/// A stable 32-bit content hash (FNV-1a), so the printed version changes
-/// whenever the data does.
-fn fnv1a(parts: &[&str]) -> u32 {
-    let mut hash: u32 = 0x811c_9dc5;
-    for byte in parts.iter().flat_map(|p| p.bytes()) {
-        hash ^= u32::from(byte);
-        hash = hash.wrapping_mul(0x0100_0193);
-    }
-    hash
 }
 
 #[cfg(test)]

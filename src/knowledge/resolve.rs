@@ -9,7 +9,7 @@
 
 use serde::Serialize;
 
-use super::{Amount, Entry, Knowledge, Unit};
+use super::{Amount, Entry, IngredientKind, Knowledge, Unit};
 
 /// What one medicine of a record resolved to.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -47,9 +47,16 @@ pub struct ResolvedIngredient {
 /// Lowercases and splits punctuation off, so that "St. John's Wort",
 /// "st johns wort" and "ST JOHN’S WORT" compare equal.
 pub fn normalise(name: &str) -> String {
+    let chars: Vec<char> = name.chars().flat_map(char::to_lowercase).collect();
     let mut out = String::with_capacity(name.len());
-    for c in name.chars().flat_map(char::to_lowercase) {
+    for (i, &c) in chars.iter().enumerate() {
+        let digit_at = |j: Option<usize>| {
+            j.and_then(|j| chars.get(j))
+                .is_some_and(char::is_ascii_digit)
+        };
         match c {
+            // A decimal point stays: "2.5 mg" is not "25 mg".
+            '.' if digit_at(i.checked_sub(1)) && digit_at(Some(i + 1)) => out.push('.'),
             '\'' | '’' | '.' | '®' | '™' => {}
             '/' | '+' | '&' | ',' | '(' | ')' => {
                 out.push(' ');
@@ -231,7 +238,12 @@ impl Knowledge {
                     at += len;
                     // "losartan potassium": a salt named after an ingredient
                     // is part of that ingredient, not a second one.
-                    if matches!(entry, Entry::Ingredient(_)) {
+                    // A vitamin or mineral followed by "calcium" is a second
+                    // ingredient ("vitamin d3 calcium"), so only medicines
+                    // take a salt.
+                    let is_medicine = matches!(entry, Entry::Ingredient(name)
+                        if self.ingredient(name).is_some_and(|i| i.kind == IngredientKind::Medicine));
+                    if is_medicine {
                         while words.get(at).is_some_and(|w| SALTS.contains(w)) {
                             at += 1;
                         }
@@ -355,6 +367,12 @@ mod tests {
         assert_eq!(parse_strengths("5 mg/325 mg"), vec![mg(5.0), mg(325.0)]);
         assert_eq!(parse_strengths("Norco 5/325 mg"), vec![mg(5.0), mg(325.0)]);
         assert_eq!(parse_strengths("500 mg/5 mL"), vec![mg(500.0)]);
+        assert_eq!(parse_strengths("Eliquis 2.5mg"), vec![mg(2.5)]);
+        assert_eq!(
+            parse_strengths("Norco 7.5/325 mg"),
+            vec![mg(7.5), mg(325.0)]
+        );
+        assert_eq!(normalise("0.5 mg"), "0.5 mg");
         assert!(parse_strengths("as directed").is_empty());
     }
 
@@ -362,5 +380,46 @@ mod tests {
     fn quantities_are_noise_but_words_are_not() {
         assert!(is_quantity("10mg") && is_quantity("2.5") && is_quantity("1000iu"));
         assert!(!is_quantity("zentravix") && !is_quantity("b12"));
+    }
+}
+
+#[cfg(test)]
+mod with_the_knowledge_base {
+    use crate::knowledge::{Amount, Knowledge, Unit};
+
+    fn names(name: &str) -> Vec<String> {
+        let r = Knowledge::embedded().resolve(name, None);
+        assert!(r.unrecognised.is_empty(), "{name}: {:?}", r.unrecognised);
+        r.ingredients.into_iter().map(|i| i.name).collect()
+    }
+
+    #[test]
+    fn brands_combinations_salts_and_strengths_resolve() {
+        assert_eq!(
+            names("Tylenol PM Extra Strength"),
+            ["acetaminophen", "diphenhydramine"]
+        );
+        assert_eq!(names("Losartan Potassium 50 mg"), ["losartan"]);
+        assert_eq!(names("diclofenac potassium 50 mg"), ["diclofenac"]);
+        assert_eq!(
+            names("Vitamin D3 calcium"),
+            ["cholecalciferol", "calcium carbonate"]
+        );
+        assert_eq!(names("St. John's Wort"), names("st johns wort"));
+        assert_eq!(names("St. John's Wort").len(), 1);
+        let eliquis = Knowledge::embedded().resolve("Eliquis 2.5mg", None);
+        assert_eq!(
+            eliquis.ingredients[0].amount,
+            Some(Amount {
+                amount: 2.5,
+                unit: Unit::Mg
+            })
+        );
+    }
+
+    #[test]
+    fn an_unknown_word_makes_a_known_product_partial() {
+        let r = Knowledge::embedded().resolve("Tylenol Cold Severe Frobnicate", None);
+        assert!(r.is_partial(), "{r:?}");
     }
 }

@@ -34,7 +34,7 @@ pub enum DoseUnit {
 }
 
 impl DoseUnit {
-    fn parse(word: &str) -> Option<DoseUnit> {
+    pub fn parse(word: &str) -> Option<DoseUnit> {
         Some(match word {
             "tab" | "tabs" | "tablet" | "tablets" | "caplet" | "caplets" | "pill" | "pills" => {
                 DoseUnit::Tablet
@@ -145,7 +145,10 @@ impl Schedule {
         if !self.times.is_empty() {
             return Some(self.times.len() as u32);
         }
-        self.every_hours.map(|(h, _)| 24 / h.max(1))
+        // "every 8 hours" is 3 doses; "every 5 hours" or "every 48 hours"
+        // does not fit a daily count.
+        self.every_hours
+            .and_then(|(h, _)| (h <= 24 && 24 % h == 0).then_some(24 / h))
     }
 
     /// The most doses in a day, for daily totals: scheduled, or for as-needed
@@ -160,7 +163,7 @@ impl Schedule {
         }
         self.doses_per_day().or_else(|| {
             self.as_needed
-                .then_some(self.every_hours.map(|(h, _)| 24 / h.max(1)))
+                .then_some(self.every_hours.map(|(h, _)| 24 / h.clamp(1, 24)))
                 .flatten()
         })
     }
@@ -210,229 +213,347 @@ pub fn schedule_of(med: &Medication) -> Schedule {
 /// Reads one directions string.
 pub fn read_sig(sig: &str) -> Schedule {
     let lower = sig.to_lowercase().replace(['(', ')', ',', ';'], " ");
-    let words: Vec<&str> = lower.split_whitespace().collect();
-    let mut s = Schedule {
-        quantity: None,
-        times: vec![],
-        every_hours: None,
-        weekly: false,
-        as_needed: false,
-        as_needed_for: None,
-        food: None,
-        max_per_day: None,
-        unread: vec![],
-    };
+    let words: Vec<&str> = lower
+        .split_whitespace()
+        .map(|w| w.trim_end_matches('.'))
+        .collect();
+    let mut reading = Reading::default();
     let mut i = 0;
     while i < words.len() {
-        let rest = &words[i..];
-        let used = read_phrase(rest, &mut s);
-        if used == 0 {
-            s.unread.push(words[i].to_owned());
-            i += 1;
-        } else {
-            i += used;
+        match reading.phrase(&words[i..]) {
+            0 => {
+                reading.unread.push(words[i].to_owned());
+                i += 1;
+            }
+            used => i += used,
         }
     }
-    sort_times(&mut s.times);
-    s.times.dedup();
-    s
+    reading.finish()
 }
 
-/// Reads the phrase at the start of `w` into `s`; returns how many words it
-/// used (0: not understood).
-fn read_phrase(w: &[&str], s: &mut Schedule) -> usize {
-    let first = w[0].trim_end_matches('.');
-    let next = w.get(1).map(|x| x.trim_end_matches('.'));
-    // A number, with the unit glued on ("2puffs") or as the next word.
-    if let Some(amount) = number(first) {
+/// What the reader has gathered from a directions string so far.
+#[derive(Default)]
+struct Reading {
+    quantity: Option<Quantity>,
+    /// Two different amounts ("1 tab qam and 2 tabs qhs"): not restated.
+    quantities_differ: bool,
+    /// "daily", "bid", "3 times a day": how many doses, times not named.
+    count: Option<u32>,
+    /// Times named: "at bedtime", "qam", "with breakfast".
+    named: Vec<DoseTime>,
+    every_hours: Option<(u32, Option<u32>)>,
+    weekly: bool,
+    as_needed: bool,
+    as_needed_for: Option<String>,
+    food: Option<Food>,
+    max_per_day: Option<String>,
+    unread: Vec<String>,
+}
+
+impl Reading {
+    /// Settles the times: named times win over a bare count ("daily at
+    /// bedtime" is once, at bedtime); a count that disagrees with the times
+    /// named leaves the directions not understood.
+    fn finish(mut self) -> Schedule {
+        let mut times = match (self.count, self.named.len()) {
+            (None, _) => self.named,
+            (Some(n), 0) => times_for_count(n),
+            (Some(n), k) if n as usize == k => self.named,
+            (Some(n), k) => {
+                self.unread
+                    .push(format!("({n} doses a day, but {k} times of day named)"));
+                self.named
+            }
+        };
+        sort_times(&mut times);
+        times.dedup();
+        if self.quantities_differ {
+            self.unread
+                .push("(different amounts at different times)".into());
+        }
+        Schedule {
+            quantity: self.quantity,
+            times,
+            every_hours: self.every_hours,
+            weekly: self.weekly,
+            as_needed: self.as_needed,
+            as_needed_for: self.as_needed_for,
+            food: self.food,
+            max_per_day: self.max_per_day,
+            unread: self.unread,
+        }
+    }
+
+    fn set_quantity(&mut self, q: Quantity) {
+        match self.quantity {
+            Some(old) if old != q => self.quantities_differ = true,
+            _ => self.quantity = Some(q),
+        }
+    }
+
+    fn set_count(&mut self, n: u32) {
+        match self.count {
+            Some(old) if old != n => self.unread.push(format!("({old} or {n} doses a day?)")),
+            _ => self.count = Some(n),
+        }
+    }
+
+    fn name_time(&mut self, t: DoseTime) {
+        self.named.push(t);
+    }
+
+    /// Reads the phrase at the start of `w`; returns how many words it used
+    /// (0: not understood).
+    fn phrase(&mut self, w: &[&str]) -> usize {
+        let first = w[0];
+        let next = w.get(1).copied();
+        if let Some(amount) = number(first) {
+            return self.after_number(amount, w);
+        }
+        if let Some(used) = self.frequency(w) {
+            return used;
+        }
+        match first {
+            "po" | "orally" | "sl" | "sublingually" | "inh" | "inhaled" | "top" | "topically"
+            | "subq" | "sc" | "sq" | "im" | "pr" | "ou" | "od" | "os" | "each" | "nostril"
+            | "nostrils" | "eye" | "eyes" | "take" | "use" | "inhale" | "instill" | "apply"
+            | "chew" | "give" | "and" | "then" | "to" | "skin" | "affected" | "area" | "the" => 1,
+            "by" if next == Some("mouth") => 2,
+            "prn" => {
+                self.as_needed = true;
+                1 + self.reason(&w[1..])
+            }
+            "as" | "if" if next == Some("needed") => {
+                self.as_needed = true;
+                2 + self.reason(&w[2..])
+            }
+            "with" => self.with_meal(&w[1..]).map_or(0, |n| n + 1),
+            "wc" | "pc" => {
+                self.food = Some(Food::WithFood);
+                1
+            }
+            "ac" => {
+                self.food = Some(Food::EmptyStomach);
+                1
+            }
+            "on" if next == Some("an") && w.get(2) == Some(&"empty") => {
+                self.food = Some(Food::EmptyStomach);
+                if w.get(3).is_some_and(|x| x.starts_with("stomach")) {
+                    4
+                } else {
+                    3
+                }
+            }
+            "before" => self.before_meal(&w[1..]).map_or(0, |n| n + 1),
+            "max" | "maximum" | "not" | "do" => self.max_phrase(w),
+            _ => 0,
+        }
+    }
+
+    /// "2 tabs", "2puffs", "70 mg" (a strength, not a count), "30 min
+    /// before", "3 times a day".
+    fn after_number(&mut self, amount: f64, w: &[&str]) -> usize {
+        let first = w[0];
+        let next = w.get(1).copied();
         if let Some(unit) = next.and_then(DoseUnit::parse) {
-            s.quantity = Some(Quantity { amount, unit });
+            self.set_quantity(Quantity { amount, unit });
             return 2;
         }
         let digits = first.trim_end_matches(|c: char| c.is_alphabetic());
-        if let Some(unit) = DoseUnit::parse(&first[digits.len()..]) {
-            s.quantity = Some(Quantity {
-                amount: number(digits).unwrap_or(amount),
-                unit,
-            });
+        let glued = &first[digits.len()..];
+        if let Some(unit) = DoseUnit::parse(glued) {
+            self.set_quantity(Quantity { amount, unit });
             return 1;
         }
-        // A strength inside directions ("70 mg once weekly") is not a count.
         if matches!(next, Some("mg" | "mcg" | "g" | "gram" | "grams")) {
             return 2;
         }
-        if matches!(&first[digits.len()..], "mg" | "mcg" | "g") {
+        if matches!(glued, "mg" | "mcg" | "g") {
             return 1;
         }
-        // "30 min before breakfast": the interval is the label's business.
         if matches!(
             next,
             Some("min" | "mins" | "minutes" | "minute" | "hour" | "hours" | "hr")
         ) && w.get(2) == Some(&"before")
         {
-            return 1;
+            return 2;
         }
-        // "2 times a day", "3 times daily"
-        if next == Some("times") || next == Some("x") {
-            let per = w.get(2).map(|x| x.trim_end_matches('.'));
-            let used = match (per, w.get(3).map(|x| x.trim_end_matches('.'))) {
+        if matches!(next, Some("times" | "x")) {
+            let used = match (w.get(2).copied(), w.get(3).copied()) {
                 (Some("a" | "per"), Some("day")) => 4,
                 (Some("daily"), _) => 3,
                 _ => return 0,
             };
-            s.times = times_for_count(amount as u32);
+            // More than 4 times a day does not fit the four times of day.
+            if amount.fract() != 0.0 || !(1.0..=4.0).contains(&amount) {
+                return 0;
+            }
+            self.set_count(amount as u32);
             return used;
         }
-        return 0;
+        0
     }
-    if let Some(words) = phrase_times(w, s) {
-        return words;
-    }
-    match first {
-        "po" | "orally" | "sl" | "sublingually" | "inh" | "inhaled" | "top" | "topically"
-        | "subq" | "sc" | "sq" | "im" | "pr" | "ou" | "od" | "os" | "ea" | "each" | "nostril"
-        | "eye" | "eyes" | "take" | "use" | "inhale" | "instill" | "apply" | "chew" | "give"
-        | "and" | "then" | "to" | "skin" | "affected" | "area" | "in" | "the" => 1,
-        "by" if next == Some("mouth") => 2,
-        "prn" | "p.r.n." => {
-            s.as_needed = true;
-            1 + as_needed_reason(&w[1..], s)
-        }
-        "as" if next == Some("needed") => {
-            s.as_needed = true;
-            2 + as_needed_reason(&w[2..], s)
-        }
-        "if" if next == Some("needed") => {
-            s.as_needed = true;
-            2 + as_needed_reason(&w[2..], s)
-        }
-        "with" => with_meal(&w[1..], s).map_or(0, |n| n + 1),
-        "wc" | "pc" => {
-            s.food = Some(Food::WithFood);
-            1
-        }
-        "ac" => {
-            s.food = Some(Food::EmptyStomach);
-            1
-        }
-        "on" if next == Some("an") && w.get(2) == Some(&"empty") => {
-            s.food = Some(Food::EmptyStomach);
-            if w.get(3).is_some_and(|x| x.starts_with("stomach")) {
-                4
-            } else {
+
+    /// Frequencies and times of day; `None` when `w` starts with neither.
+    fn frequency(&mut self, w: &[&str]) -> Option<usize> {
+        use DoseTime::*;
+        let first = w[0];
+        let next = w.get(1).copied();
+        let third = w.get(2).copied();
+        let used = match (first, next) {
+            ("qd" | "daily" | "qday", _) => {
+                self.set_count(1);
+                1
+            }
+            ("once", Some("daily")) | ("every", Some("day")) => {
+                self.set_count(1);
+                2
+            }
+            ("once", Some("a")) if third == Some("day") => {
+                self.set_count(1);
                 3
             }
-        }
-        "before" => before_meal(&w[1..], s).map_or(0, |n| n + 1),
-        "min" | "mins" | "minutes" | "minute" | "hour" | "hours" | "hr" | "hrs"
-            if w.get(1) == Some(&"before") =>
-        {
-            before_meal(&w[2..], s).map_or(0, |n| n + 2)
-        }
-        "max" | "maximum" | "not" | "do" => max_phrase(w, s),
-        _ => 0,
+            ("bid", _) => {
+                self.set_count(2);
+                1
+            }
+            ("twice", Some("daily")) => {
+                self.set_count(2);
+                2
+            }
+            ("twice", Some("a")) if third == Some("day") => {
+                self.set_count(2);
+                3
+            }
+            ("tid", _) => {
+                self.set_count(3);
+                1
+            }
+            ("qid", _) => {
+                self.set_count(4);
+                1
+            }
+            ("qam" | "qm", _) => {
+                self.name_time(Morning);
+                1
+            }
+            ("every" | "in" | "each", Some("morning")) | ("in", Some("am")) => {
+                self.name_time(Morning);
+                2
+            }
+            ("at", Some("noon")) => {
+                self.name_time(Noon);
+                2
+            }
+            ("qpm", _) => {
+                self.name_time(Evening);
+                1
+            }
+            ("every" | "in" | "each", Some("evening")) | ("in", Some("pm")) => {
+                self.name_time(Evening);
+                2
+            }
+            ("qhs" | "hs", _) => {
+                self.name_time(Bedtime);
+                1
+            }
+            ("at", Some("bedtime" | "night")) | ("every", Some("night")) => {
+                self.name_time(Bedtime);
+                2
+            }
+            ("at", Some(clock)) if ClockTime::parse(clock).is_some() => {
+                self.name_time(At(ClockTime::parse(clock)?));
+                2
+            }
+            ("weekly" | "qwk" | "qweek", _) => {
+                self.weekly = true;
+                1
+            }
+            ("once", Some("weekly")) | ("every", Some("week")) => {
+                self.weekly = true;
+                2
+            }
+            ("once", Some("a")) if third == Some("week") => {
+                self.weekly = true;
+                3
+            }
+            ("every", Some(n)) if third.is_some_and(|h| h.starts_with("hour")) => {
+                self.every_hours = Some(hour_range(n)?);
+                3
+            }
+            (q, _) if q.len() > 2 && q.starts_with('q') && q.ends_with('h') => {
+                self.every_hours = Some(hour_range(&q[1..q.len() - 1])?);
+                1
+            }
+            _ => return None,
+        };
+        Some(used)
     }
-}
 
-/// Frequencies and times of day.
-fn phrase_times(w: &[&str], s: &mut Schedule) -> Option<usize> {
-    use DoseTime::*;
-    let first = w[0].trim_end_matches('.');
-    let next = w.get(1).map(|x| x.trim_end_matches('.'));
-    let set = |s: &mut Schedule, t: &[DoseTime]| s.times.extend_from_slice(t);
-    let used = match (first, next) {
-        ("qd" | "daily" | "qday" | "od", _) => {
-            set(s, &[Morning]);
-            1
+    /// After "prn": the reason, up to a word that starts another phrase.
+    fn reason(&mut self, w: &[&str]) -> usize {
+        let (skip, w) = match w.first() {
+            Some(&"for") => (1, &w[1..]),
+            _ => (0, w),
+        };
+        let stops = [
+            "max", "maximum", "not", "do", "with", "wc", "pc", "ac", "before", "and",
+        ];
+        let len = (0..w.len())
+            .find(|&i| {
+                stops.contains(&w[i])
+                    || number(w[i]).is_some()
+                    || Reading::default().frequency(&w[i..]).is_some()
+            })
+            .unwrap_or(w.len());
+        if len == 0 {
+            return 0;
         }
-        ("once", Some("a")) if w.get(2) == Some(&"week") => {
-            s.weekly = true;
-            3
+        self.as_needed_for = Some(w[..len].join(" "));
+        skip + len
+    }
+
+    /// After "with": a meal, meaning with food (and at that meal's time).
+    fn with_meal(&mut self, w: &[&str]) -> Option<usize> {
+        let (used, time) = meal(w)?;
+        self.food = Some(Food::WithFood);
+        if let Some(t) = time {
+            self.name_time(t);
         }
-        ("once", Some("daily" | "a")) | ("every", Some("day")) => {
-            set(s, &[Morning]);
-            if next == Some("a") { 3 } else { 2 }
+        Some(used)
+    }
+
+    /// After "before" (or "30 min before"): a meal, meaning an empty
+    /// stomach.
+    fn before_meal(&mut self, w: &[&str]) -> Option<usize> {
+        let (used, time) = meal(w)?;
+        self.food = Some(Food::EmptyStomach);
+        if let Some(t) = time {
+            self.name_time(t);
         }
-        ("qam" | "qm", _) => {
-            set(s, &[Morning]);
-            1
+        Some(used)
+    }
+
+    /// "max 8/day", "max 8 tabs per day", "not to exceed 4 doses in 24 hours".
+    fn max_phrase(&mut self, w: &[&str]) -> usize {
+        let end = w
+            .iter()
+            .position(|x| x.contains("day") || x.starts_with("24"))
+            .map(|p| if w[p].starts_with("24") { p + 2 } else { p + 1 })
+            .unwrap_or(0)
+            .min(w.len());
+        if end == 0 || end > 8 {
+            return 0;
         }
-        ("every" | "in" | "each", Some("morning")) | ("in", Some("am")) => {
-            set(s, &[Morning]);
-            2
-        }
-        ("qpm", _) => {
-            set(s, &[Evening]);
-            1
-        }
-        ("every" | "in" | "each", Some("evening")) | ("in", Some("pm")) => {
-            set(s, &[Evening]);
-            2
-        }
-        ("qhs" | "hs", _) => {
-            set(s, &[Bedtime]);
-            1
-        }
-        ("at", Some("bedtime" | "night")) | ("every", Some("night")) => {
-            set(s, &[Bedtime]);
-            2
-        }
-        ("at", Some("noon")) => {
-            set(s, &[Noon]);
-            2
-        }
-        ("bid" | "b.i.d.", _) | ("twice", Some("daily")) => {
-            set(s, &[Morning, Evening]);
-            if first == "twice" { 2 } else { 1 }
-        }
-        ("twice", Some("a")) => {
-            set(s, &[Morning, Evening]);
-            3
-        }
-        ("tid" | "t.i.d.", _) => {
-            set(s, &[Morning, Noon, Evening]);
-            1
-        }
-        ("qid" | "q.i.d.", _) => {
-            set(s, &[Morning, Noon, Evening, Bedtime]);
-            1
-        }
-        ("weekly" | "qwk" | "qweek", _) => {
-            s.weekly = true;
-            1
-        }
-        ("once", Some("weekly")) | ("every", Some("week")) => {
-            s.weekly = true;
-            2
-        }
-        ("every", Some(n))
-            if number(n).is_some() && w.get(2).is_some_and(|h| h.starts_with("hour")) =>
-        {
-            s.every_hours = Some((number(n)? as u32, None));
-            3
-        }
-        ("every", Some(range))
-            if range.contains('-') && w.get(2).is_some_and(|h| h.starts_with("hour")) =>
-        {
-            s.every_hours = Some(hour_range(range)?);
-            3
-        }
-        (q, _) if q.starts_with('q') && q.ends_with('h') && q.len() > 2 => {
-            let inner = &q[1..q.len() - 1];
-            s.every_hours = Some(hour_range(inner)?);
-            1
-        }
-        _ => return None,
-    };
-    Some(used)
+        self.max_per_day = Some(w[..end].join(" "));
+        end
+    }
 }
 
 /// The meal a dose goes with, and the time of day it sets: "breakfast",
 /// "evening meal", "meals". Returns the words used and the time, if any.
 fn meal(w: &[&str]) -> Option<(usize, Option<DoseTime>)> {
-    let first = w.first()?.trim_end_matches('.');
-    let second = w.get(1).map(|x| x.trim_end_matches('.'));
-    Some(match (first, second) {
+    Some(match (*w.first()?, w.get(1).copied()) {
         ("breakfast", _) => (1, Some(DoseTime::Morning)),
         ("lunch", _) => (1, Some(DoseTime::Noon)),
         ("dinner" | "supper", _) => (1, Some(DoseTime::Evening)),
@@ -444,77 +565,16 @@ fn meal(w: &[&str]) -> Option<(usize, Option<DoseTime>)> {
     })
 }
 
-/// After "with": a meal, meaning with food (and at that meal's time).
-fn with_meal(w: &[&str], s: &mut Schedule) -> Option<usize> {
-    let (used, time) = meal(w)?;
-    s.food = Some(Food::WithFood);
-    if let Some(t) = time
-        && !s.times.contains(&t)
-        && s.times.len() <= 1
-    {
-        s.times = vec![t];
-    }
-    Some(used)
-}
-
-/// After "before" (or "30 min before"): a meal, meaning an empty stomach.
-fn before_meal(w: &[&str], s: &mut Schedule) -> Option<usize> {
-    let (used, time) = meal(w)?;
-    s.food = Some(Food::EmptyStomach);
-    if let (Some(t), true) = (time, s.times.is_empty()) {
-        s.times = vec![t];
-    }
-    Some(used)
-}
-
 /// "4" or "4-6" → (4, None) or (4, Some(6)).
 fn hour_range(text: &str) -> Option<(u32, Option<u32>)> {
+    let positive = |s: &str| s.parse::<u32>().ok().filter(|h| *h > 0);
     match text.split_once('-') {
-        Some((a, b)) => Some((a.parse().ok()?, Some(b.parse().ok()?))),
-        None => Some((text.parse().ok().filter(|h| *h > 0)?, None)),
+        Some((a, b)) => Some((positive(a)?, Some(positive(b)?))),
+        None => Some((positive(text)?, None)),
     }
-}
-
-/// After "prn": the reason, up to a word that starts another phrase.
-fn as_needed_reason(w: &[&str], s: &mut Schedule) -> usize {
-    let mut w = w;
-    let mut used = 0;
-    if w.first() == Some(&"for") {
-        w = &w[1..];
-        used += 1;
-    }
-    let stops = [
-        "max", "maximum", "not", "do", "with", "wc", "pc", "ac", "qhs", "at", "every",
-    ];
-    let reason: Vec<&str> = w
-        .iter()
-        .take_while(|x| !stops.contains(x) && number(x).is_none())
-        .map(|x| x.trim_end_matches('.'))
-        .collect();
-    if reason.is_empty() {
-        return 0;
-    }
-    s.as_needed_for = Some(reason.join(" "));
-    used + reason.len()
-}
-
-/// "max 8/day", "max 8 tabs per day", "not to exceed 4 doses in 24 hours".
-fn max_phrase(w: &[&str], s: &mut Schedule) -> usize {
-    let end = w
-        .iter()
-        .position(|x| x.contains("day") || x.starts_with("24"))
-        .map(|p| if w[p].starts_with("24") { p + 2 } else { p + 1 })
-        .unwrap_or(0)
-        .min(w.len());
-    if end == 0 || end > 8 {
-        return 0;
-    }
-    s.max_per_day = Some(w[..end].join(" "));
-    end
 }
 
 fn number(word: &str) -> Option<f64> {
-    let word = word.trim_end_matches('.');
     match word {
         "one" | "i" => return Some(1.0),
         "two" | "ii" => return Some(2.0),
@@ -524,7 +584,7 @@ fn number(word: &str) -> Option<f64> {
     }
     if let Some((a, b)) = word.split_once('/') {
         let (a, b): (f64, f64) = (a.parse().ok()?, b.parse().ok()?);
-        return (b != 0.0).then_some(a / b);
+        return (b != 0.0 && a > 0.0).then_some(a / b);
     }
     let digits = word.trim_end_matches(|c: char| c.is_alphabetic());
     digits.parse().ok().filter(|n: &f64| *n > 0.0)
@@ -611,6 +671,56 @@ mod tests {
         assert!(s.understood(), "{:?}", s.unread);
         let s = read_sig("1 tab bid with meals");
         assert_eq!(s.times, vec![Morning, Evening]);
+    }
+
+    #[test]
+    fn a_named_time_replaces_a_bare_count() {
+        // Once a day at bedtime is one dose, not morning and bedtime.
+        assert_eq!(read_sig("1 tab daily at bedtime").times, vec![Bedtime]);
+        assert_eq!(
+            read_sig("1 tab once daily before dinner").times,
+            vec![Evening]
+        );
+        let s = read_sig("1 tab with breakfast and 1 tab with dinner");
+        assert_eq!(s.times, vec![Morning, Evening]);
+        assert!(s.understood());
+        // A count that disagrees with the times named is not restated.
+        assert!(!read_sig("1 tab bid at bedtime").understood());
+    }
+
+    #[test]
+    fn never_reads_other_intervals_as_daily() {
+        for sig in [
+            "1 tab once a month",
+            "1 tab twice a week",
+            "1 tab 5 times a day",
+        ] {
+            let s = read_sig(sig);
+            assert!(!s.understood(), "{sig} → {s:?}");
+        }
+        assert!(read_sig("1 tab twice a day").understood());
+        // "od" is the right eye, not "once daily".
+        assert_eq!(read_sig("1 gtt od qhs").times, vec![Bedtime]);
+        assert_eq!(read_sig("1 tab q5h").doses_per_day(), None);
+        assert_eq!(read_sig("1 tab q72h").doses_per_day(), None);
+        assert_eq!(read_sig("1 tab q8h").doses_per_day(), Some(3));
+    }
+
+    #[test]
+    fn different_amounts_at_different_times_are_not_restated() {
+        let s = read_sig("1 tab qam and 2 tabs qhs");
+        assert!(!s.understood());
+    }
+
+    #[test]
+    fn the_as_needed_reason_stops_at_the_next_phrase() {
+        let s = read_sig("1 tab prn nausea q6h");
+        assert_eq!(s.as_needed_for.as_deref(), Some("nausea"));
+        assert_eq!(s.every_hours, Some((6, None)));
+        assert!(s.understood());
+        let s = read_sig("1 tab po qhs prn sleep");
+        assert_eq!(s.times, vec![Bedtime]);
+        assert_eq!(s.as_needed_for.as_deref(), Some("sleep"));
     }
 
     #[test]

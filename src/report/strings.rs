@@ -62,6 +62,7 @@ pub struct Strings {
     pub bedtime: &'static str,
     pub as_needed_title: &'static str,
     pub weekly_title: &'static str,
+    pub interval_title: &'static str,
     pub unclear_title: &'static str,
     pub watch_title: &'static str,
     pub watch_intro: &'static str,
@@ -148,6 +149,7 @@ static EN: Strings = Strings {
     bedtime: "Bedtime",
     as_needed_title: "Only when you need them",
     weekly_title: "Once a week",
+    interval_title: "At set hours through the day",
     unclear_title: "Follow the label for these",
     watch_title: "What to watch for",
     watch_intro: "Most people have no problems. Call us if you notice these signs.",
@@ -226,6 +228,7 @@ static ES: Strings = Strings {
     bedtime: "Al acostarse",
     as_needed_title: "Solo cuando las necesite",
     weekly_title: "Una vez a la semana",
+    interval_title: "A ciertas horas del día",
     unclear_title: "Para estas, siga la etiqueta",
     watch_title: "Qué vigilar",
     watch_intro: "La mayoría de las personas no tiene problemas. Llámenos si nota \

@@ -5,8 +5,6 @@
 //! templates only lay it out. Free text from the record travels as JSON
 //! strings, so it is always printed as text, never read as markup.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
 use super::strings::{APPENDIX, AppendixStrings, LETTER, LetterStrings, Strings, strings};
@@ -97,6 +95,8 @@ pub struct ScheduleView {
     pub rows: Vec<ScheduleRow>,
     pub as_needed: Vec<Labelled>,
     pub weekly: Vec<Labelled>,
+    /// Every N hours where that does not fit the four times of day.
+    pub interval: Vec<Labelled>,
     pub unclear: Vec<Labelled>,
 }
 
@@ -431,6 +431,7 @@ fn schedule(regimen: &Regimen, t: &Strings, language: Language) -> ScheduleView 
         rows: vec![],
         as_needed: vec![],
         weekly: vec![],
+        interval: vec![],
         unclear: vec![],
     };
     for m in regimen.active() {
@@ -453,6 +454,12 @@ fn schedule(regimen: &Regimen, t: &Strings, language: Language) -> ScheduleView 
             });
         } else if s.weekly {
             view.weekly.push(Labelled {
+                label: name,
+                value: how,
+            });
+        } else if s.times.is_empty() && s.doses_per_day().is_none_or(|n| n > 4) {
+            // "every 5 hours", "every 4 hours": does not fit four columns.
+            view.interval.push(Labelled {
                 label: name,
                 value: how,
             });
@@ -561,7 +568,7 @@ fn changes(regimen: &Regimen, kb: &Knowledge) -> Option<Changes> {
         Some(reason) => format!("{}: {reason}", m.name),
         None => m.name.clone(),
     };
-    let before: BTreeMap<String, &Medication> =
+    let before: Vec<(String, &Medication)> =
         transition.before.iter().map(|m| (key(m), m)).collect();
     let mut changes = Changes {
         new: vec![],
@@ -569,12 +576,23 @@ fn changes(regimen: &Regimen, kb: &Knowledge) -> Option<Changes> {
         changed: vec![],
         same: vec![],
     };
+    let squash = |s: &str| crate::knowledge::resolve::normalise(s);
     for m in &transition.discharge {
         let stopped = m.status == MedicineStatus::Stopped;
-        match before.get(&key(m)) {
+        match before
+            .iter()
+            .find(|(k, _)| *k == key(m))
+            .map(|(_, old)| old)
+        {
             _ if stopped => changes.stopped.push(with_reason(m)),
             None => changes.new.push(with_reason(m)),
-            Some(old) if old.strength != m.strength || old.sig != m.sig || old.dose != m.dose => {
+            Some(old)
+                if squash(&old.name) != squash(&m.name)
+                    || old.strength != m.strength
+                    || old.sig != m.sig
+                    || old.dose != m.dose
+                    || old.times != m.times =>
+            {
                 changes.changed.push(with_reason(m))
             }
             Some(_) => changes.same.push(m.name.clone()),

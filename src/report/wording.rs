@@ -46,15 +46,25 @@ pub fn long_date(date: Date, language: Language) -> String {
     }
 }
 
-/// A dose amount as digits: 1, 2, 0.5 as "1/2", 1.5 as "1 1/2".
+/// A dose amount as digits: 1, 2, 0.5 as "1/2", 1.5 as "1 1/2", 0.25 as
+/// "1/4"; other decimals rounded to 2 places.
 pub fn amount(value: f64) -> String {
     let whole = value.trunc();
-    let half = (value - whole - 0.5).abs() < 1e-9;
-    match (whole as i64, half) {
-        (0, true) => "1/2".into(),
-        (w, true) => format!("{w} 1/2"),
+    let fraction = [
+        (0.25, "1/4"),
+        (1.0 / 3.0, "1/3"),
+        (0.5, "1/2"),
+        (2.0 / 3.0, "2/3"),
+        (0.75, "3/4"),
+    ]
+    .iter()
+    .find(|(f, _)| (value - whole - f).abs() < 0.01)
+    .map(|(_, text)| *text);
+    match (whole as i64, fraction) {
+        (0, Some(f)) => f.into(),
+        (w, Some(f)) => format!("{w} {f}"),
         _ if value.fract() == 0.0 => format!("{}", value as i64),
-        _ => format!("{value}"),
+        _ => format!("{}", (value * 100.0).round() / 100.0),
     }
 }
 
@@ -115,6 +125,15 @@ pub fn directions(schedule: &Schedule, written: Option<&str>, language: Language
 
     if schedule.as_needed {
         let mut s = format!("{verb} {}", dose.clone().unwrap_or_else(|| it.into()));
+        if !schedule.times.is_empty() {
+            let times: Vec<String> = schedule
+                .times
+                .iter()
+                .map(|t| time_phrase(*t, language))
+                .collect();
+            s += " ";
+            s += &crate::checks::join_names(&times, if en { "or" } else { "o" });
+        }
         if let Some((from, to)) = schedule.every_hours {
             s += &match (to, en) {
                 (Some(to), true) => format!(" every {from} to {to} hours"),
@@ -194,23 +213,53 @@ pub fn directions(schedule: &Schedule, written: Option<&str>, language: Language
     sentences.join(" ")
 }
 
-/// "max 8/day" or "8 tablets" → "Do not take more than 8 tablets in 1 day."
+/// "max 8/day" or "8 tablets" → "Do not take more than 8 tablets in 1 day".
+/// The limit keeps its own unit: "max 4 doses/day" is 4 doses, never 4
+/// tablets when a dose is 2 tablets; "4000 mg" stays 4000 mg.
 fn limit(text: &str, schedule: &Schedule, language: Language) -> Option<String> {
-    let count: f64 = text
+    let lower = text.to_lowercase();
+    let digits = lower
         .split(|c: char| !c.is_ascii_digit() && c != '.')
-        .find(|s| !s.is_empty())?
-        .parse()
-        .ok()?;
-    let what = match schedule.quantity {
-        Some(q) if q.unit != DoseUnit::Ml => quantity(
+        .find(|s| !s.is_empty())?;
+    let count: f64 = digits.parse().ok()?;
+    let after = lower[lower.find(digits)? + digits.len()..].trim_start();
+    let word = after
+        .split(|c: char| !c.is_alphabetic())
+        .next()
+        .unwrap_or("");
+    let es = language == Language::Es;
+    let what = if let Some(unit) = DoseUnit::parse(word).filter(|u| *u != DoseUnit::Dose) {
+        quantity(
             Quantity {
                 amount: count,
-                unit: q.unit,
+                unit,
             },
             language,
-        ),
-        _ if language == Language::En => format!("{} doses", amount(count)),
-        _ => format!("{} dosis", amount(count)),
+        )
+    } else if matches!(word, "mg" | "mcg" | "g") {
+        format!("{} {word}", amount(count))
+    } else if let Some(unit) = schedule
+        .quantity
+        .map(|q| q.unit)
+        .filter(|u| {
+            !matches!(
+                u,
+                DoseUnit::Ml | DoseUnit::Unit | DoseUnit::Dose | DoseUnit::Application
+            )
+        })
+        .filter(|_| !matches!(word, "dose" | "doses"))
+    {
+        // "max 8/day" counts the units a dose is made of (tablets, puffs):
+        // the smaller reading, and the usual one on a label.
+        quantity(
+            Quantity {
+                amount: count,
+                unit,
+            },
+            language,
+        )
+    } else {
+        format!("{} {}", amount(count), if es { "dosis" } else { "doses" })
     };
     Some(match language {
         Language::En => format!("Do not take more than {what} in 1 day."),
@@ -277,6 +326,35 @@ mod tests {
         );
         let s = directions(&read_sig("1 tab po bid"), None, Language::Es);
         assert_eq!(s, "Tome 1 tableta por la mañana y 1 tableta por la tarde.");
+    }
+
+    #[test]
+    fn limits_keep_their_own_unit() {
+        assert_eq!(
+            en("2 tabs q6h prn pain max 4 doses/day"),
+            "Take 2 tablets every 6 hours only if needed for pain. Do not take more than 4 doses in 1 day."
+        );
+        let mut s = read_sig("2 tabs q6h prn pain");
+        s.max_per_day = Some("4000 mg".into());
+        assert!(
+            directions(&s, None, Language::En).ends_with("Do not take more than 4000 mg in 1 day.")
+        );
+    }
+
+    #[test]
+    fn as_needed_at_a_time_of_day_keeps_the_time() {
+        assert_eq!(
+            en("1 tab po qhs prn sleep"),
+            "Take 1 tablet at bedtime only if needed for sleep."
+        );
+    }
+
+    #[test]
+    fn amounts_read_as_fractions() {
+        assert_eq!(amount(0.5), "1/2");
+        assert_eq!(amount(1.0 / 3.0), "1/3");
+        assert_eq!(amount(2.5), "2 1/2");
+        assert_eq!(amount(0.1), "0.1");
     }
 
     #[test]
