@@ -79,6 +79,9 @@ pub struct Review {
     pub phone: Option<String>,
     pub hours: Option<String>,
     pub tty: Option<String>,
+    /// The reviewer's fax, printed on prescriber letters as the return fax
+    /// (an addition to record-format.md).
+    pub fax: Option<String>,
     #[serde(default)]
     pub sources: Vec<String>,
     pub follow_up: Option<String>,

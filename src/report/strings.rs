@@ -265,6 +265,8 @@ pub struct LetterStrings {
     pub date: &'static str,
     pub requests: &'static str,
     pub return_to: &'static str,
+    pub fax: &'static str,
+    pub return_fax: &'static str,
     pub scope: &'static str,
 }
 
@@ -291,6 +293,8 @@ pub static LETTER: LetterStrings = LetterStrings {
     date: "Date",
     requests: "Further requests from the reviewer",
     return_to: "Please return to",
+    fax: "Fax",
+    return_fax: "Return fax",
     scope: "This review covered the medicines and facts the patient shared; findings are \
             decision support for your clinical judgement.",
 };

@@ -138,6 +138,8 @@ pub struct LetterView {
     pub reviewer: String,
     pub organization: Option<String>,
     pub contact: Vec<Labelled>,
+    /// Where the prescriber faxes the answered letter back.
+    pub return_fax: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -679,6 +681,7 @@ fn letters(regimen: &Regimen, findings: &[Finding]) -> Vec<LetterView> {
                 reviewer: record.review.reviewer.clone(),
                 organization: record.review.organization.clone(),
                 contact: contact(regimen, t),
+                return_fax: record.review.fax.clone(),
             }
         })
         .collect()

@@ -32,6 +32,7 @@ program = "Plan"
 phone = "555-0100"
 hours = "9-5"
 tty = "711"
+fax = "555-0103"
 sources = ["interview"]
 follow_up = "call"
 questions = ["q1", "q2"]
@@ -237,7 +238,39 @@ fn every_field_of_the_record_format_loads() {
         m.last_fill.map(|d| d.to_string()).as_deref(),
         Some("2026-11-01")
     );
+    assert_eq!(
+        (m.name.as_str(), m.strength.as_deref(), m.form.as_deref()),
+        ("Eliquis 2.5mg", Some("2.5 mg"), Some("tablet"))
+    );
+    assert_eq!(
+        (m.sig.as_deref(), m.dose.as_deref()),
+        (Some("1 tab po bid"), Some("1 tablet"))
+    );
+    assert_eq!(m.max_per_day.as_deref(), Some("2 tablets"));
+    assert_eq!(
+        (
+            m.indication.as_deref(),
+            m.prescriber.as_deref(),
+            m.notes.as_deref()
+        ),
+        (
+            Some("atrial fibrillation"),
+            Some("chen"),
+            Some("blister pack")
+        )
+    );
+    assert_eq!(
+        m.started.map(|d| d.to_string()).as_deref(),
+        Some("2025-01-02")
+    );
+    assert_eq!(r.review.fax.as_deref(), Some("555-0103"));
     let stopped = &r.medications[1];
+    assert_eq!(
+        stopped.stopped.map(|d| d.to_string()).as_deref(),
+        Some("2025-01-01")
+    );
+    assert_eq!(stopped.prescriber.as_deref(), Some("Dr. Free Text"));
+    assert_eq!(stopped.kind, MedicineType::Otc);
     assert_eq!(
         (stopped.status, stopped.stop_reason.as_deref()),
         (MedicineStatus::Stopped, Some("switched"))
@@ -253,6 +286,26 @@ fn every_field_of_the_record_format_loads() {
         Some("easier monitoring")
     );
     assert_eq!(r.decisions[0].action, DecisionAction::Dismiss);
+    assert_eq!(
+        (t.from.as_deref(), t.to.as_deref()),
+        (Some("Mercy Hospital"), Some("home"))
+    );
+    assert_eq!(
+        (
+            t.admitted.map(|d| d.to_string()),
+            t.discharged.map(|d| d.to_string())
+        ),
+        (Some("2026-11-01".into()), Some("2026-11-05".into()))
+    );
+    assert_eq!(r.decisions[0].finding, "adherence/apixaban");
+    assert_eq!(r.decisions[0].reason.as_deref(), Some("discussed"));
+    assert_eq!(
+        (
+            r.actions[0].talked_about.as_deref(),
+            r.actions[0].to_do.as_deref()
+        ),
+        (Some("Blood thinner"), Some("Ask about dose"))
+    );
     assert_eq!(r.actions[0].audience, Audience::Prescriber("chen".into()));
 }
 
@@ -310,7 +363,7 @@ const RECORD_FORMAT_KEYS: &str = "
 patient.id patient.name patient.born patient.sex patient.weight_kg patient.height_cm
 patient.language patient.large_print patient.address patient.caregiver patient.representative
 review.date review.kind review.reviewer review.organization review.program review.phone
-review.hours review.tty review.sources review.follow_up review.questions
+review.hours review.tty review.fax review.sources review.follow_up review.questions
 health.conditions health.symptoms health.alcohol_drinks_per_week health.smoker health.pregnant
 labs.egfr labs.crcl labs.scr labs.potassium labs.sodium labs.inr labs.alt labs.ast labs.a1c
 labs.heart_rate labs.systolic_bp
