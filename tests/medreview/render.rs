@@ -137,6 +137,12 @@ fn letters_go_only_to_prescribers_with_something_to_act_on() {
                 text.contains("Accept") && text.contains("Decline"),
                 "{letter}"
             );
+            if let Some(fax) = &record.review.fax {
+                assert!(
+                    text.contains(&format!("Return fax: {fax}")),
+                    "{letter}: {text}"
+                );
+            }
             letters += 1;
         }
     }
