@@ -42,7 +42,7 @@ impl Check for Adherence {
                     .unwrap_or_else(|| "no directions recorded".into());
                 let mut subjects: Vec<String> = m.ingredient_names().map(str::to_owned).collect();
                 if subjects.is_empty() {
-                    subjects.push(crate::knowledge::resolve::normalise(name));
+                    subjects.push(crate::knowledge::resolve::name_key(name));
                 }
                 Some(Finding {
                     id: finding_id(DOC.name, subjects),

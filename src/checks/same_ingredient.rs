@@ -189,15 +189,13 @@ fn per_volume_ml(per: Option<&str>) -> Option<f64> {
     number.parse().ok()
 }
 
+/// An amount as printed: whole numbers without a decimal point.
 fn number(value: f64) -> String {
     if value.fract() == 0.0 {
-        let whole = value as i64;
-        if whole >= 10_000 || whole <= -10_000 {
-            return whole.to_string();
-        }
-        return whole.to_string();
+        format!("{}", value as i64)
+    } else {
+        format!("{value:.1}")
     }
-    format!("{value:.1}")
 }
 
 #[cfg(test)]

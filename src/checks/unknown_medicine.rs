@@ -3,7 +3,7 @@
 //! hand, because no other check could look at it.
 
 use super::{Check, CheckContext, CheckDoc, Finding, Severity, finding_id};
-use crate::knowledge::resolve::normalise;
+use crate::knowledge::resolve::name_key;
 
 pub struct UnknownMedicine;
 
@@ -46,7 +46,7 @@ impl Check for UnknownMedicine {
                     "Not found in the knowledge base.".to_owned()
                 };
                 Finding {
-                    id: finding_id(DOC.name, [normalise(name)]),
+                    id: finding_id(DOC.name, [name_key(name)]),
                     check: DOC.name,
                     severity: Severity::Moderate,
                     medicines: vec![name.clone()],
@@ -95,7 +95,7 @@ mod tests {
         assert_eq!(
             ids,
             [
-                "unknown-medicine/zentravix 5 mg",
+                "unknown-medicine/zentravix",
                 "unknown-medicine/tylenol frobnicate"
             ]
         );

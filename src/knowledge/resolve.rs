@@ -70,6 +70,19 @@ pub fn normalise(name: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// A medicine's name without strengths and dosage forms, for finding ids
+/// that must not change when only the strength does: "Zentravix 5 mg
+/// tablets" → "zentravix".
+pub fn name_key(name: &str) -> String {
+    let normal = normalise(name);
+    let kept: Vec<&str> = normal.split(' ').filter(|w| !is_noise(w)).collect();
+    if kept.is_empty() {
+        normal
+    } else {
+        kept.join(" ")
+    }
+}
+
 /// Words that describe a form, release, salt or strength rather than what is
 /// in a medicine.
 const NOISE: &[&str] = &[
@@ -373,6 +386,8 @@ mod tests {
             vec![mg(7.5), mg(325.0)]
         );
         assert_eq!(normalise("0.5 mg"), "0.5 mg");
+        assert_eq!(name_key("Zentravix 5 mg tablets"), "zentravix");
+        assert_eq!(name_key("Zentravix 10mg"), "zentravix");
         assert!(parse_strengths("as directed").is_empty());
     }
 
