@@ -193,6 +193,27 @@ fn validate(path: &Path, text: &str, raw: raw::RawRecord) -> Result<Record, Diag
         medications.push(m);
     }
 
+    let transition = match raw.transition {
+        None => None,
+        Some(t) => {
+            let span = t.span();
+            let t = t.into_inner();
+            let lists = [
+                ("before", &t.before),
+                ("hospital", &t.hospital),
+                ("discharge", &t.discharge),
+            ];
+            for (list, entries) in lists {
+                for m in entries {
+                    check_medication(m).map_err(|msg| {
+                        error(span.clone(), format!("in [[transition.{list}]]: {msg}"))
+                    })?;
+                }
+            }
+            Some(t)
+        }
+    };
+
     let mut decisions = Vec::new();
     for d in raw.decisions {
         let span = d.span();
@@ -264,7 +285,7 @@ fn validate(path: &Path, text: &str, raw: raw::RawRecord) -> Result<Record, Diag
         allergies: raw.allergies,
         prescribers,
         medications,
-        transition: raw.transition,
+        transition,
         decisions,
         actions,
     })
@@ -403,6 +424,17 @@ mod tests {
             Some("strength")
         );
         assert_eq!(nearest("colour", &["name", "strength"]), None);
+    }
+
+    #[test]
+    fn transition_lists_are_validated_like_medications() {
+        let text = "[patient]\nid = \"1\"\nname = \"A\"\nborn = 1950-01-01\n\
+                    [review]\ndate = 2026-01-01\nreviewer = \"R\"\n\
+                    [transition]\nfrom = \"Mercy\"\n\
+                    [[transition.discharge]]\nname = \"furosemide\"\nevery_hours = 0\n";
+        let e = parse(Path::new("t.toml"), text).unwrap_err();
+        assert!(e.message.contains("[[transition.discharge]]"), "{e}");
+        assert!(e.line >= 7, "{e}");
     }
 
     #[test]

@@ -35,7 +35,7 @@ pub struct RawRecord {
     pub prescribers: Vec<Spanned<Prescriber>>,
     #[serde(default)]
     pub medications: Vec<Spanned<Medication>>,
-    pub transition: Option<Transition>,
+    pub transition: Option<Spanned<Transition>>,
     #[serde(default)]
     pub decisions: Vec<Spanned<RawDecision>>,
     #[serde(default)]
