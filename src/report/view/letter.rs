@@ -1,0 +1,128 @@
+//! A letter to each prescriber with something to act on.
+
+use serde::Serialize;
+
+use super::{Header, Labelled, contact, header};
+use crate::checks::Finding;
+use crate::record::{Audience, Language};
+use crate::regimen::Regimen;
+use crate::report::strings::{LETTER, LetterStrings, strings};
+use crate::report::wording::long_date;
+
+/// A letter to one prescriber.
+#[derive(Debug, Serialize)]
+pub struct LetterView {
+    pub header: Header,
+    pub l: &'static LetterStrings,
+    /// The prescriber's id in the record, or the free-text name.
+    pub key: String,
+    pub prescriber: PrescriberView,
+    pub date: String,
+    pub medicines: Vec<Labelled>,
+    pub recommendations: Vec<Recommendation>,
+    pub actions: Vec<String>,
+    pub reviewer: String,
+    pub organization: Option<String>,
+    pub contact: Vec<Labelled>,
+    /// Where the prescriber faxes the answered letter back.
+    pub return_fax: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PrescriberView {
+    pub name: String,
+    pub specialty: Option<String>,
+    pub organization: Option<String>,
+    pub address: Vec<String>,
+    pub phone: Option<String>,
+    pub fax: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Recommendation {
+    pub id: String,
+    pub title: String,
+    pub severity: &'static str,
+    pub medicines: Vec<String>,
+    pub assessment: String,
+    pub evidence: Vec<String>,
+    pub facts: Vec<String>,
+}
+
+pub(super) fn letters(regimen: &Regimen, findings: &[Finding]) -> Vec<LetterView> {
+    let record = &regimen.record;
+    let mut keys: Vec<String> = findings
+        .iter()
+        .filter(|f| !f.is_dismissed())
+        .flat_map(|f| f.prescribers.iter().cloned())
+        .collect();
+    keys.extend(record.actions.iter().filter_map(|a| match &a.audience {
+        Audience::Prescriber(id) => Some(id.clone()),
+        Audience::Patient => None,
+    }));
+    keys.sort();
+    keys.dedup();
+    let t = strings(Language::En);
+    keys.into_iter()
+        .map(|key| {
+            let listed = record.prescriber(&key);
+            let prescriber = PrescriberView {
+                name: listed.map_or_else(|| key.clone(), |p| p.name.clone()),
+                specialty: listed.and_then(|p| p.specialty.clone()),
+                organization: listed.and_then(|p| p.organization.clone()),
+                address: listed.map(|p| p.address.clone()).unwrap_or_default(),
+                phone: listed.and_then(|p| p.phone.clone()),
+                fax: listed.and_then(|p| p.fax.clone()),
+            };
+            let recommendations = findings
+                .iter()
+                .filter(|f| !f.is_dismissed() && f.prescribers.contains(&key))
+                .map(|f| Recommendation {
+                    id: f.id.clone(),
+                    title: f.title.clone(),
+                    severity: f.severity.as_str(),
+                    medicines: f.medicines.clone(),
+                    assessment: f.prescriber_text.clone(),
+                    evidence: f.evidence.clone(),
+                    facts: f.context.clone(),
+                })
+                .collect();
+            let actions = record
+                .actions
+                .iter()
+                .filter(|a| a.audience == Audience::Prescriber(key.clone()))
+                .map(|a| match (&a.talked_about, &a.to_do) {
+                    (Some(about), Some(todo)) => format!("{about}: {todo}"),
+                    (Some(one), None) | (None, Some(one)) => one.clone(),
+                    (None, None) => String::new(),
+                })
+                .collect();
+            let medicines = regimen
+                .active()
+                .map(|m| Labelled {
+                    label: m.medication.name.clone(),
+                    value: m
+                        .medication
+                        .sig
+                        .clone()
+                        .or_else(|| m.medication.dose.clone())
+                        .unwrap_or_default(),
+                })
+                .collect();
+            LetterView {
+                header: header(regimen, Language::En, t.letter_title),
+                l: &LETTER,
+                key,
+                prescriber,
+                date: long_date(record.review.date, Language::En),
+                medicines,
+                recommendations,
+                actions,
+                reviewer: record.review.reviewer.clone(),
+                organization: record.review.organization.clone(),
+                contact: contact(regimen, t),
+                return_fax: record.review.fax.clone(),
+            }
+        })
+        .collect()
+}
