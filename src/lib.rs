@@ -195,7 +195,7 @@ fn severity_counts(counts: &[usize; 4]) -> String {
         .map(|(s, n)| format!("{n} {}", s.as_str()))
         .collect();
     if parts.is_empty() {
-        "no findings from the checks run".into()
+        "no open findings from the checks run".into()
     } else {
         parts.join(", ")
     }
@@ -241,12 +241,23 @@ fn print_check(o: &Outcome, w: &mut dyn Write) {
             let _ = writeln!(w, "error: {d}\n");
         }
         Ok(r) => {
+            let dismissed = r
+                .checked
+                .findings
+                .iter()
+                .filter(|f| f.is_dismissed())
+                .count();
             let _ = writeln!(
                 w,
-                "{}  patient {}: {}",
+                "{}  patient {}: {}{}",
                 o.file.display(),
                 r.regimen.record.patient.id,
-                severity_counts(&o.counts())
+                severity_counts(&o.counts()),
+                if dismissed > 0 {
+                    format!(" ({dismissed} dismissed)")
+                } else {
+                    String::new()
+                }
             );
             for f in &r.checked.findings {
                 let dismissed = if f.is_dismissed() {

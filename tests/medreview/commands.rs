@@ -193,3 +193,20 @@ fn every_sample_medicine_resolves_but_the_invented_one() {
     }
     assert_eq!(unresolved, ["Zentravix 5 mg"]);
 }
+
+/// The readable `check` report is pinned: a change to its wording or
+/// order shows up in review.
+#[test]
+fn the_check_report_reads_as_pinned() {
+    let files: Vec<std::path::PathBuf> = [
+        "sample-data/03-kevin-nyquil-tylenol.toml",
+        "sample-data/10-linda-two-nsaids.toml",
+        "sample-data/invalid/03-born-as-string.toml",
+    ]
+    .iter()
+    .map(std::path::PathBuf::from)
+    .collect();
+    let mut out = Vec::new();
+    assert_eq!(medreview::check(&files, false, None, &mut out), 1);
+    insta::assert_snapshot!(String::from_utf8(out).unwrap());
+}
