@@ -151,6 +151,12 @@ impl Knowledge {
         let mut classes = BTreeMap::new();
         let mut classes_of: HashMap<String, Vec<String>> = HashMap::new();
         for class in class_list {
+            for scored in class.scores.keys().filter(|s| !class.members.contains(s)) {
+                problems.push(format!(
+                    "class {}: a score for non-member \"{scored}\"",
+                    class.id
+                ));
+            }
             for member in &class.members {
                 if !ingredients.contains_key(member) {
                     problems.push(format!("class {}: unknown member \"{member}\"", class.id));
@@ -337,6 +343,16 @@ mod tests {
         let all = err.problems.join("\n");
         assert!(all.contains("unknown member \"b\""), "{all}");
         assert!(all.contains("ingredient a cites no source"), "{all}");
+    }
+
+    #[test]
+    fn validation_rejects_a_score_for_a_non_member() {
+        let ingredients = "[[ingredient]]\nname = \"a\"\nkind = \"medicine\"\npurpose = \"p\"\n\
+                           purpose_es = \"p\"\nsources = [\"s\"]\n";
+        let classes = "[[class]]\nid = \"c\"\nname = \"C\"\nplain = \"c\"\nplain_es = \"c\"\n\
+                       members = [\"a\"]\nscores = { a = 3, b = 2 }\nsources = [\"s\"]\n";
+        let err = Knowledge::from_sources(ingredients, classes, "").unwrap_err();
+        assert_eq!(err.problems, ["class c: a score for non-member \"b\""]);
     }
 
     #[test]

@@ -147,6 +147,10 @@ pub struct Class {
     #[serde(default)]
     pub duplicate: bool,
     pub members: Vec<String>,
+    /// A score per member where the class grades them (anticholinergic
+    /// burden: 1 to 3); every key must be a member.
+    #[serde(default)]
+    pub scores: std::collections::BTreeMap<String, u8>,
     pub sources: Vec<String>,
 }
 
