@@ -108,7 +108,7 @@ impl DoseUnit {
 
 /// When and how a medicine is taken, read from `sig` or the structured
 /// fields.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Schedule {
     pub quantity: Option<Quantity>,
     /// Fixed times of day, in the order of the day.
@@ -117,6 +117,10 @@ pub struct Schedule {
     pub every_hours: Option<(u32, Option<u32>)>,
     /// Taken once a week rather than daily.
     pub weekly: bool,
+    /// The day of a weekly dose, 0 = Monday.
+    pub weekday: Option<u8>,
+    /// "x 10 days", "for 2 weeks": how long to take it, in days.
+    pub days: Option<u32>,
     pub as_needed: bool,
     /// "prn wheeze" → "wheeze".
     pub as_needed_for: Option<String>,
@@ -172,21 +176,7 @@ impl Schedule {
 /// Builds the schedule of a medication: structured fields win over `sig`,
 /// and fill what `sig` leaves out.
 pub fn schedule_of(med: &Medication) -> Schedule {
-    let mut schedule = med
-        .sig
-        .as_deref()
-        .map(read_sig)
-        .unwrap_or_else(|| Schedule {
-            quantity: None,
-            times: vec![],
-            every_hours: None,
-            weekly: false,
-            as_needed: false,
-            as_needed_for: None,
-            food: None,
-            max_per_day: None,
-            unread: vec![],
-        });
+    let mut schedule = med.sig.as_deref().map(read_sig).unwrap_or_default();
     if let Some(dose) = med.dose.as_deref() {
         let read = read_sig(dose);
         if read.quantity.is_some() {
@@ -243,6 +233,8 @@ struct Reading {
     named: Vec<DoseTime>,
     every_hours: Option<(u32, Option<u32>)>,
     weekly: bool,
+    weekday: Option<u8>,
+    days: Option<u32>,
     as_needed: bool,
     as_needed_for: Option<String>,
     food: Option<Food>,
@@ -276,6 +268,8 @@ impl Reading {
             times,
             every_hours: self.every_hours,
             weekly: self.weekly,
+            weekday: self.weekday,
+            days: self.days,
             as_needed: self.as_needed,
             as_needed_for: self.as_needed_for,
             food: self.food,
@@ -313,12 +307,25 @@ impl Reading {
         if let Some(used) = self.frequency(w) {
             return used;
         }
+        if let Some(used) = self.duration(w) {
+            return used;
+        }
+        if let Some(used) = self.weekday(w) {
+            return used;
+        }
         match first {
             "po" | "orally" | "sl" | "sublingually" | "inh" | "inhaled" | "top" | "topically"
             | "subq" | "sc" | "sq" | "im" | "pr" | "ou" | "od" | "os" | "each" | "nostril"
             | "nostrils" | "eye" | "eyes" | "take" | "use" | "inhale" | "instill" | "apply"
             | "chew" | "give" | "and" | "then" | "to" | "skin" | "affected" | "area" | "the" => 1,
             "by" if next == Some("mouth") => 2,
+            // "70 mg tab once weekly": a bare unit is one of it.
+            word if self.quantity.is_none() && DoseUnit::parse(word).is_some() => {
+                if let Some(unit) = DoseUnit::parse(word) {
+                    self.set_quantity(Quantity { amount: 1.0, unit });
+                }
+                1
+            }
             "prn" => {
                 self.as_needed = true;
                 1 + self.reason(&w[1..])
@@ -490,6 +497,55 @@ impl Reading {
         Some(used)
     }
 
+    /// "x 10 days", "x10d", "for 2 weeks", "x 1 week".
+    fn duration(&mut self, w: &[&str]) -> Option<usize> {
+        // "x 10 days" / "for 10 days": the count is the next word;
+        // "x10d" / "x10 days": glued to the x.
+        let (word, mut used) = match w[0] {
+            "x" | "for" => (*w.get(1)?, 2),
+            x if x.len() > 1 && x.starts_with('x') => (&x[1..], 1),
+            _ => return None,
+        };
+        let digits = &word[..word
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(word.len())];
+        let n: u32 = digits.parse().ok().filter(|n| *n > 0)?;
+        let unit = match &word[digits.len()..] {
+            "" => {
+                used += 1;
+                *w.get(used - 1)?
+            }
+            glued => glued,
+        };
+        self.days = Some(match unit {
+            "d" | "day" | "days" => n,
+            "wk" | "wks" | "week" | "weeks" => n * 7,
+            _ => return None,
+        });
+        Some(used)
+    }
+
+    /// "on Monday", "every Monday", "mondays": the day of a weekly dose.
+    fn weekday(&mut self, w: &[&str]) -> Option<usize> {
+        const DAYS: [&str; 7] = [
+            "monday",
+            "tuesday",
+            "wednesday",
+            "thursday",
+            "friday",
+            "saturday",
+            "sunday",
+        ];
+        let (word, used) = match w[0] {
+            "on" | "every" => (*w.get(1)?, 2),
+            other => (other, 1),
+        };
+        let day = DAYS.iter().position(|d| word.trim_end_matches('s') == *d)?;
+        self.weekday = Some(day as u8);
+        self.weekly = true;
+        Some(used)
+    }
+
     /// After "prn": the reason, up to a word that starts another phrase.
     fn reason(&mut self, w: &[&str]) -> usize {
         let (skip, w) = match w.first() {
@@ -497,7 +553,7 @@ impl Reading {
             _ => (0, w),
         };
         let stops = [
-            "max", "maximum", "not", "do", "with", "wc", "pc", "ac", "before", "and",
+            "max", "maximum", "not", "do", "with", "wc", "pc", "ac", "before", "and", "x", "for",
         ];
         let len = (0..w.len())
             .find(|&i| {
@@ -721,6 +777,20 @@ mod tests {
         let s = read_sig("1 tab po qhs prn sleep");
         assert_eq!(s.times, vec![Bedtime]);
         assert_eq!(s.as_needed_for.as_deref(), Some("sleep"));
+    }
+
+    #[test]
+    fn reads_durations_and_weekdays() {
+        let s = read_sig("1 tab po bid x 10 days");
+        assert_eq!((s.days, s.times.len()), (Some(10), 2));
+        assert!(s.understood());
+        assert_eq!(read_sig("1 cap tid x7d").days, Some(7));
+        assert_eq!(read_sig("1 tab qd for 2 weeks").days, Some(14));
+        let s = read_sig("70 mg tab once weekly on Monday");
+        assert!(s.weekly && s.understood());
+        assert_eq!(s.weekday, Some(0));
+        // A taper is several schedules in one: it is not restated.
+        assert!(!read_sig("4 tabs daily x 3 days then 3 tabs daily x 3 days").understood());
     }
 
     #[test]

@@ -156,16 +156,35 @@ pub fn directions(schedule: &Schedule, written: Option<&str>, language: Language
         }
         sentences.push(s + ".");
     } else if schedule.weekly {
-        sentences.push(if en {
-            format!(
-                "{verb} {} once a week, on the same day each week.",
-                dose.unwrap_or_else(|| it.into())
-            )
-        } else {
-            format!(
-                "{verb} {} una vez a la semana, el mismo día cada semana.",
-                dose.unwrap_or_else(|| it.into())
-            )
+        const EN_DAYS: [&str; 7] = [
+            "Monday",
+            "Tuesday",
+            "Wednesday",
+            "Thursday",
+            "Friday",
+            "Saturday",
+            "Sunday",
+        ];
+        const ES_DAYS: [&str; 7] = [
+            "lunes",
+            "martes",
+            "miércoles",
+            "jueves",
+            "viernes",
+            "sábado",
+            "domingo",
+        ];
+        let dose = dose.unwrap_or_else(|| it.into());
+        sentences.push(match (schedule.weekday.map(usize::from), en) {
+            (Some(d), true) => format!("{verb} {dose} once a week, every {}.", EN_DAYS[d % 7]),
+            (Some(d), false) => format!(
+                "{verb} {dose} una vez a la semana, cada {}.",
+                ES_DAYS[d % 7]
+            ),
+            (None, true) => format!("{verb} {dose} once a week, on the same day each week."),
+            (None, false) => {
+                format!("{verb} {dose} una vez a la semana, el mismo día cada semana.")
+            }
         });
     } else if !schedule.times.is_empty() {
         let parts: Vec<String> = schedule
@@ -192,6 +211,14 @@ pub fn directions(schedule: &Schedule, written: Option<&str>, language: Language
         });
     }
 
+    if let Some(days) = schedule.days {
+        sentences.push(match (days, en) {
+            (1, true) => "Do this for 1 day only.".into(),
+            (1, false) => "Haga esto solo por 1 día.".into(),
+            (n, true) => format!("Do this for {n} days, then stop."),
+            (n, false) => format!("Haga esto por {n} días y luego pare."),
+        });
+    }
     match (schedule.food, en) {
         (Some(Food::WithFood), true) => sentences.push("Take it with a meal.".into()),
         (Some(Food::WithFood), false) => sentences.push("Tómela con una comida.".into()),
@@ -346,6 +373,18 @@ mod tests {
         assert_eq!(
             en("1 tab po qhs prn sleep"),
             "Take 1 tablet at bedtime only if needed for sleep."
+        );
+    }
+
+    #[test]
+    fn courses_and_weekdays_are_spelled_out() {
+        assert_eq!(
+            en("1 tab po bid x 10 days"),
+            "Take 1 tablet in the morning and 1 tablet in the evening. Do this for 10 days, then stop."
+        );
+        assert_eq!(
+            en("70 mg tab once weekly on Monday"),
+            "Take 1 tablet once a week, every Monday."
         );
     }
 
