@@ -22,6 +22,7 @@ pub mod pipeline;
 pub mod record;
 pub mod regimen;
 pub mod report;
+pub mod suggest;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -167,6 +167,8 @@ pub struct MedicationJson<'a> {
     pub known: bool,
     /// Words of the name that were not recognised (a partial match).
     pub unrecognised: &'a [String],
+    /// A known name close to the unrecognised words, never assumed.
+    pub suggestion: Option<&'a str>,
 }
 
 impl Outcome {
@@ -187,6 +189,7 @@ impl Outcome {
                         classes: &m.classes,
                         known: !m.resolved.is_unknown(),
                         unrecognised: &m.resolved.unrecognised,
+                        suggestion: m.resolved.suggestion.as_deref(),
                     })
                     .collect(),
                 findings: &r.checked.findings,

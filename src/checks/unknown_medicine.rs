@@ -45,6 +45,10 @@ impl Check for UnknownMedicine {
                 } else {
                     "Not found in the knowledge base.".to_owned()
                 };
+                let what = match &m.resolved.suggestion {
+                    Some(near) => format!("{what} Did you mean \"{near}\"? (not assumed)"),
+                    None => what,
+                };
                 Finding {
                     id: finding_id(DOC.name, [name_key(name)]),
                     check: DOC.name,

@@ -22,6 +22,9 @@ pub struct Resolved {
     pub per: Option<String>,
     /// Words of the name that were not recognised.
     pub unrecognised: Vec<String>,
+    /// A known name close to the unrecognised words ("zocorr" → "zocor"),
+    /// shown to the reviewer; never used to resolve.
+    pub suggestion: Option<String>,
 }
 
 impl Resolved {
@@ -242,6 +245,7 @@ impl Knowledge {
             product: None,
             per: None,
             unrecognised: vec![],
+            suggestion: None,
         };
         let mut at = 0;
         while at < words.len() {
@@ -270,6 +274,7 @@ impl Knowledge {
                 }
             }
         }
+        resolved.suggestion = self.suggest(&resolved.unrecognised);
         // Strengths without a fixed product amount are read positionally:
         // "5 mg/325 mg" gives the first ingredient 5 mg, the second 325 mg.
         let strengths = parse_strengths(strength.unwrap_or(&normal));
@@ -282,6 +287,27 @@ impl Knowledge {
             }
         }
         resolved
+    }
+
+    /// The known name nearest to the unrecognised words: one or two typing
+    /// errors in a word of 4 letters or more.
+    fn suggest(&self, unrecognised: &[String]) -> Option<String> {
+        let close = |word: &str, key: &str| {
+            let allowed = if word.chars().count() < 7 { 1 } else { 2 };
+            word.chars().count() >= 4 && crate::suggest::edit_distance(word, key) <= allowed
+        };
+        let phrase = unrecognised.join(" ");
+        let mut candidates: Vec<&String> = self.index.keys().collect();
+        candidates.sort();
+        candidates
+            .iter()
+            .find(|k| close(&phrase, k))
+            .or_else(|| {
+                unrecognised
+                    .iter()
+                    .find_map(|w| candidates.iter().find(|k| close(w, k)))
+            })
+            .map(|k| (*k).clone())
     }
 
     fn longest_match(&self, words: &[&str]) -> Option<(usize, &Entry)> {
@@ -430,6 +456,15 @@ mod with_the_knowledge_base {
                 unit: Unit::Mg
             })
         );
+    }
+
+    #[test]
+    fn a_near_miss_gets_a_suggestion_but_stays_unknown() {
+        let r = Knowledge::embedded().resolve("Zocorr 20 mg", None);
+        assert!(r.is_unknown());
+        assert_eq!(r.suggestion.as_deref(), Some("zocor"));
+        let r = Knowledge::embedded().resolve("Zentravix 5 mg", None);
+        assert_eq!(r.suggestion, None);
     }
 
     #[test]

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
+use crate::suggest::nearest;
 pub use raw::{
     Allergy, DoseTime, Health, LabValue, Labs, Medication, Patient, Prescriber, Review, Transition,
 };
@@ -385,32 +386,6 @@ fn table_header_before(text: &str, at: usize) -> Option<String> {
         .map(str::trim)
         .find(|l| l.starts_with('['))
         .map(|l| l.split('#').next().unwrap_or(l).trim().to_owned())
-}
-
-/// The candidate closest to `word` by edit distance, if close enough to be a
-/// typo.
-fn nearest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    candidates
-        .iter()
-        .map(|c| (edit_distance(word, c), *c))
-        .filter(|(d, c)| *d <= 2.max(c.len() / 4))
-        .min()
-        .map(|(_, c)| c)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]

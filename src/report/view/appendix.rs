@@ -90,7 +90,10 @@ pub(super) fn appendix(
         .map(|m| {
             let r = &m.resolved;
             let resolution = match (&r.product, r.is_unknown(), r.is_partial()) {
-                (_, true, _) => "not recognised".to_owned(),
+                (_, true, _) => match &r.suggestion {
+                    Some(near) => format!("not recognised (did you mean \"{near}\"? not assumed)"),
+                    None => "not recognised".to_owned(),
+                },
                 (_, _, true) => format!(
                     "partly recognised (unknown words: {})",
                     r.unrecognised.join(" ")
