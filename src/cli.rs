@@ -53,6 +53,13 @@ pub enum Command {
         #[arg(value_name = "CHECK")]
         check: String,
     },
+    /// Show what the knowledge base knows: counts per kind, or how a
+    /// medicine name resolves and what is known about each ingredient.
+    Knowledge {
+        /// A medicine name as on a label ("Tylenol PM", "lisinopril 10mg").
+        #[arg(value_name = "NAME")]
+        name: Option<String>,
+    },
     /// Write a commented example record to start from.
     Init {
         /// Where to write it (standard output when omitted). An existing

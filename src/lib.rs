@@ -75,6 +75,7 @@ pub fn run(cli: Cli) -> i32 {
         } => check(&paths, json, fail_on.map(Severity::from), stdout),
         Command::Explain { check } => explain(&check, stdout),
         Command::Init { file } => init(file.as_deref(), stdout),
+        Command::Knowledge { name } => knowledge(name.as_deref(), stdout),
     }
 }
 
@@ -338,6 +339,115 @@ pub fn explain(name: &str, w: &mut dyn Write) -> i32 {
 
 fn first_sentence(text: &str) -> &str {
     text.split_once(". ").map_or(text, |(first, _)| first)
+}
+
+/// `medreview knowledge`: counts per kind, or what a name resolves to.
+/// Exit status 1 when the name is not (fully) recognised.
+pub fn knowledge(name: Option<&str>, w: &mut dyn Write) -> i32 {
+    use knowledge::{IngredientKind, ProductType};
+    let kb = Knowledge::embedded();
+    let Some(name) = name else {
+        let count_kind = |k: IngredientKind| kb.ingredients().filter(|i| i.kind == k).count();
+        let count_type = |t: ProductType| kb.products().iter().filter(|p| p.kind == t).count();
+        let duplicate = kb.classes().filter(|c| c.duplicate).count();
+        let _ = writeln!(w, "knowledge base {}", kb.version());
+        let _ = writeln!(
+            w,
+            "ingredients: {} (medicines {}, vitamins {}, minerals {}, herbs {}, supplements {})",
+            kb.ingredients().count(),
+            count_kind(IngredientKind::Medicine),
+            count_kind(IngredientKind::Vitamin),
+            count_kind(IngredientKind::Mineral),
+            count_kind(IngredientKind::Herb),
+            count_kind(IngredientKind::Supplement)
+        );
+        let _ = writeln!(
+            w,
+            "products: {} (prescription {}, over the counter {}, supplements {}, herbal {})",
+            kb.products().len(),
+            count_type(ProductType::Prescription),
+            count_type(ProductType::Otc),
+            count_type(ProductType::Supplement),
+            count_type(ProductType::Herbal)
+        );
+        let _ = writeln!(
+            w,
+            "classes: {} ({duplicate} duplicate-therapy groups, {} others)",
+            kb.classes().count(),
+            kb.classes().count() - duplicate
+        );
+        return EXIT_OK;
+    };
+    let r = kb.resolve(name, None);
+    if r.is_unknown() {
+        let _ = writeln!(
+            w,
+            "\"{name}\" is not in the knowledge base {}",
+            kb.version()
+        );
+        if let Some(near) = &r.suggestion {
+            let _ = writeln!(w, "did you mean \"{near}\"?");
+        }
+        return EXIT_FAILED;
+    }
+    match &r.product {
+        Some(p) => {
+            let per = r
+                .per
+                .as_deref()
+                .map(|p| format!(" (amounts per {p})"))
+                .unwrap_or_default();
+            let _ = writeln!(w, "\"{name}\" is the product \"{p}\"{per}:");
+        }
+        None => {
+            let _ = writeln!(w, "\"{name}\" names:");
+        }
+    }
+    for ri in &r.ingredients {
+        let Some(i) = kb.ingredient(&ri.name) else {
+            continue;
+        };
+        let amount = ri
+            .amount
+            .map(|a| format!(" {} {}", a.amount, a.unit.as_str()))
+            .unwrap_or_default();
+        let _ = writeln!(w, "\n  {}{amount}", i.name);
+        let _ = writeln!(w, "    purpose: {}", i.purpose);
+        let classes: Vec<String> = kb
+            .classes_of(&i.name)
+            .iter()
+            .map(|c| {
+                kb.class(c)
+                    .map_or_else(|| c.clone(), |k| format!("{c} ({})", k.name))
+            })
+            .collect();
+        if !classes.is_empty() {
+            let _ = writeln!(w, "    classes: {}", classes.join(", "));
+        }
+        if let Some(max) = i.max_daily {
+            let _ = writeln!(
+                w,
+                "    labelled maximum per day: {} {}",
+                max.amount,
+                max.unit.as_str()
+            );
+        }
+        if let Some(days) = i.short_term_days {
+            let _ = writeln!(w, "    usual longest course: {days} days");
+        }
+        for source in &i.sources {
+            let _ = writeln!(w, "    source: {source}");
+        }
+    }
+    if r.is_partial() {
+        let _ = writeln!(
+            w,
+            "\nnot recognised: {} (the product may contain more)",
+            r.unrecognised.join(" ")
+        );
+        return EXIT_FAILED;
+    }
+    EXIT_OK
 }
 
 /// `medreview init`.

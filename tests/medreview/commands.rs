@@ -210,3 +210,35 @@ fn the_check_report_reads_as_pinned() {
     assert_eq!(medreview::check(&files, false, None, &mut out), 1);
     insta::assert_snapshot!(String::from_utf8(out).unwrap());
 }
+
+#[test]
+fn knowledge_shows_counts_and_what_a_name_resolves_to() {
+    let mut out = Vec::new();
+    assert_eq!(medreview::knowledge(None, &mut out), 0);
+    let text = String::from_utf8(out).unwrap();
+    for line in [
+        "knowledge base ",
+        "ingredients: ",
+        "products: ",
+        "classes: ",
+    ] {
+        assert!(text.contains(line), "{text}");
+    }
+    let mut out = Vec::new();
+    assert_eq!(
+        medreview::knowledge(Some("Tylenol PM Extra Strength"), &mut out),
+        0
+    );
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        text.contains("acetaminophen 500 mg") && text.contains("diphenhydramine 25 mg"),
+        "{text}"
+    );
+    let mut out = Vec::new();
+    assert_eq!(medreview::knowledge(Some("Zocorr 20 mg"), &mut out), 1);
+    assert!(
+        String::from_utf8(out)
+            .unwrap()
+            .contains("did you mean \"zocor\"?")
+    );
+}
