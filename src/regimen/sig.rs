@@ -106,6 +106,44 @@ impl DoseUnit {
     }
 }
 
+/// How long a course lasts, as written: "x 10 days", "for 2 weeks".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Course {
+    pub count: u32,
+    pub weeks: bool,
+}
+
+impl Course {
+    /// The course in days.
+    pub fn days(self) -> u32 {
+        if self.weeks {
+            self.count * 7
+        } else {
+            self.count
+        }
+    }
+}
+
+/// Where drops or sprays go, when the directions say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Site {
+    RightEye,
+    LeftEye,
+    BothEyes,
+    EachNostril,
+}
+
+/// "ac", "before meals", "30 min before breakfast": taken before a meal,
+/// restated with the timing as written (never an invented interval).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct BeforeMeal {
+    pub minutes: Option<u32>,
+    /// Breakfast (morning), lunch (noon) or dinner (evening); `None` for
+    /// any meal.
+    pub meal: Option<DoseTime>,
+}
+
 /// When and how a medicine is taken, read from `sig` or the structured
 /// fields.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -119,12 +157,14 @@ pub struct Schedule {
     pub weekly: bool,
     /// The day of a weekly dose, 0 = Monday.
     pub weekday: Option<u8>,
-    /// "x 10 days", "for 2 weeks": how long to take it, in days.
-    pub days: Option<u32>,
+    /// "x 10 days", "for 2 weeks": how long to take it.
+    pub course: Option<Course>,
     pub as_needed: bool,
     /// "prn wheeze" → "wheeze".
     pub as_needed_for: Option<String>,
     pub food: Option<Food>,
+    pub before_meal: Option<BeforeMeal>,
+    pub site: Option<Site>,
     /// "max 8/day" or `max_per_day`.
     pub max_per_day: Option<String>,
     /// Words of the directions that could not be read.
@@ -203,10 +243,22 @@ pub fn schedule_of(med: &Medication) -> Schedule {
 /// Reads one directions string.
 pub fn read_sig(sig: &str) -> Schedule {
     let lower = sig.to_lowercase().replace(['(', ')', ',', ';'], " ");
-    let words: Vec<&str> = lower
+    // "t.i.d." and "a.c." are "tid" and "ac".
+    let undotted: Vec<String> = lower
         .split_whitespace()
-        .map(|w| w.trim_end_matches('.'))
+        .map(|w| {
+            let w = w.trim_end_matches('.');
+            let dotted = w.len() > 2
+                && w.split('.')
+                    .all(|p| p.len() == 1 && p.chars().all(char::is_alphabetic));
+            if dotted {
+                w.replace('.', "")
+            } else {
+                w.to_owned()
+            }
+        })
         .collect();
+    let words: Vec<&str> = undotted.iter().map(String::as_str).collect();
     let mut reading = Reading::default();
     let mut i = 0;
     while i < words.len() {
@@ -234,10 +286,14 @@ struct Reading {
     every_hours: Option<(u32, Option<u32>)>,
     weekly: bool,
     weekday: Option<u8>,
-    days: Option<u32>,
+    course: Option<Course>,
     as_needed: bool,
     as_needed_for: Option<String>,
     food: Option<Food>,
+    before_meal: Option<BeforeMeal>,
+    /// "30 min" read just before "before".
+    minutes_before: Option<u32>,
+    site: Option<Site>,
     max_per_day: Option<String>,
     unread: Vec<String>,
 }
@@ -269,10 +325,12 @@ impl Reading {
             every_hours: self.every_hours,
             weekly: self.weekly,
             weekday: self.weekday,
-            days: self.days,
+            course: self.course,
             as_needed: self.as_needed,
             as_needed_for: self.as_needed_for,
             food: self.food,
+            before_meal: self.before_meal,
+            site: self.site,
             max_per_day: self.max_per_day,
             unread: self.unread,
         }
@@ -314,10 +372,40 @@ impl Reading {
             return used;
         }
         match first {
+            "od" | "os" | "ou" => {
+                self.site = Some(match first {
+                    "od" => Site::RightEye,
+                    "os" => Site::LeftEye,
+                    _ => Site::BothEyes,
+                });
+                1
+            }
+            "each" | "both" | "in" | "into"
+                if matches!(
+                    w.get(1).copied(),
+                    Some("eye" | "eyes" | "nostril" | "nostrils")
+                ) || (matches!(w.get(1).copied(), Some("each" | "both"))
+                    && matches!(
+                        w.get(2).copied(),
+                        Some("eye" | "eyes" | "nostril" | "nostrils")
+                    )) =>
+            {
+                let (used, place) = if matches!(next, Some("each" | "both")) {
+                    (3, w[2])
+                } else {
+                    (2, w[1])
+                };
+                self.site = Some(if place.starts_with("nostril") {
+                    Site::EachNostril
+                } else {
+                    Site::BothEyes
+                });
+                used
+            }
             "po" | "orally" | "sl" | "sublingually" | "inh" | "inhaled" | "top" | "topically"
-            | "subq" | "sc" | "sq" | "im" | "pr" | "ou" | "od" | "os" | "each" | "nostril"
-            | "nostrils" | "eye" | "eyes" | "take" | "use" | "inhale" | "instill" | "apply"
-            | "chew" | "give" | "and" | "then" | "to" | "skin" | "affected" | "area" | "the" => 1,
+            | "subq" | "sc" | "sq" | "im" | "pr" | "take" | "use" | "inhale" | "instill"
+            | "apply" | "chew" | "give" | "and" | "then" | "to" | "skin" | "affected" | "area"
+            | "the" => 1,
             "by" if next == Some("mouth") => 2,
             // "70 mg tab once weekly": a bare unit is one of it.
             word if self.quantity.is_none() && DoseUnit::parse(word).is_some() => {
@@ -340,7 +428,10 @@ impl Reading {
                 1
             }
             "ac" => {
-                self.food = Some(Food::EmptyStomach);
+                self.before_meal = Some(BeforeMeal {
+                    minutes: None,
+                    meal: None,
+                });
                 1
             }
             "on" if next == Some("an") && w.get(2) == Some(&"empty") => {
@@ -378,11 +469,13 @@ impl Reading {
         if matches!(glued, "mg" | "mcg" | "g") {
             return 1;
         }
-        if matches!(
-            next,
-            Some("min" | "mins" | "minutes" | "minute" | "hour" | "hours" | "hr")
-        ) && w.get(2) == Some(&"before")
+        if let Some(per) = match next {
+            Some("min" | "mins" | "minutes" | "minute") => Some(1.0),
+            Some("hour" | "hours" | "hr" | "hrs") => Some(60.0),
+            _ => None,
+        } && w.get(2) == Some(&"before")
         {
+            self.minutes_before = Some((amount * per) as u32);
             return 2;
         }
         if matches!(next, Some("times" | "x")) {
@@ -444,6 +537,14 @@ impl Reading {
                 self.name_time(Morning);
                 1
             }
+            ("in", Some("the")) if matches!(third, Some("morning" | "evening" | "afternoon")) => {
+                self.name_time(if third == Some("morning") {
+                    Morning
+                } else {
+                    Evening
+                });
+                3
+            }
             ("every" | "in" | "each", Some("morning")) | ("in", Some("am")) => {
                 self.name_time(Morning);
                 2
@@ -471,6 +572,10 @@ impl Reading {
             ("at", Some(clock)) if ClockTime::parse(clock).is_some() => {
                 self.name_time(At(ClockTime::parse(clock)?));
                 2
+            }
+            (clock, _) if clock.contains(':') && ClockTime::parse(clock).is_some() => {
+                self.name_time(At(ClockTime::parse(clock)?));
+                1
             }
             ("weekly" | "qwk" | "qweek", _) => {
                 self.weekly = true;
@@ -517,9 +622,15 @@ impl Reading {
             }
             glued => glued,
         };
-        self.days = Some(match unit {
-            "d" | "day" | "days" => n,
-            "wk" | "wks" | "week" | "weeks" => n * 7,
+        self.course = Some(match unit {
+            "d" | "day" | "days" => Course {
+                count: n,
+                weeks: false,
+            },
+            "wk" | "wks" | "week" | "weeks" => Course {
+                count: n,
+                weeks: true,
+            },
             _ => return None,
         });
         Some(used)
@@ -571,10 +682,18 @@ impl Reading {
 
     /// After "with": a meal, meaning with food (and at that meal's time).
     fn with_meal(&mut self, w: &[&str]) -> Option<usize> {
-        let (used, time) = meal(w)?;
+        let (mut used, time) = meal(w)?;
         self.food = Some(Food::WithFood);
         if let Some(t) = time {
             self.name_time(t);
+        }
+        // "with breakfast and dinner"
+        while w.get(used) == Some(&"and") {
+            let Some((more, Some(t))) = meal(&w[used + 1..]) else {
+                break;
+            };
+            self.name_time(t);
+            used += 1 + more;
         }
         Some(used)
     }
@@ -583,7 +702,10 @@ impl Reading {
     /// stomach.
     fn before_meal(&mut self, w: &[&str]) -> Option<usize> {
         let (used, time) = meal(w)?;
-        self.food = Some(Food::EmptyStomach);
+        self.before_meal = Some(BeforeMeal {
+            minutes: self.minutes_before.take(),
+            meal: time,
+        });
         if let Some(t) = time {
             self.name_time(t);
         }
@@ -723,7 +845,15 @@ mod tests {
         assert!(s.understood());
         let s = read_sig("1 cap po qam 30 min before breakfast");
         assert_eq!(s.times, vec![Morning]);
-        assert_eq!(s.food, Some(Food::EmptyStomach));
+        // The timing is kept as written, never turned into another.
+        assert_eq!(
+            s.before_meal,
+            Some(BeforeMeal {
+                minutes: Some(30),
+                meal: Some(Morning)
+            })
+        );
+        assert_eq!(s.food, None);
         assert!(s.understood(), "{:?}", s.unread);
         let s = read_sig("1 tab bid with meals");
         assert_eq!(s.times, vec![Morning, Evening]);
@@ -782,10 +912,13 @@ mod tests {
     #[test]
     fn reads_durations_and_weekdays() {
         let s = read_sig("1 tab po bid x 10 days");
-        assert_eq!((s.days, s.times.len()), (Some(10), 2));
+        assert_eq!((s.course.map(Course::days), s.times.len()), (Some(10), 2));
         assert!(s.understood());
-        assert_eq!(read_sig("1 cap tid x7d").days, Some(7));
-        assert_eq!(read_sig("1 tab qd for 2 weeks").days, Some(14));
+        assert_eq!(read_sig("1 cap tid x7d").course.map(Course::days), Some(7));
+        assert_eq!(
+            read_sig("1 tab qd for 2 weeks").course.map(Course::days),
+            Some(14)
+        );
         let s = read_sig("70 mg tab once weekly on Monday");
         assert!(s.weekly && s.understood());
         assert_eq!(s.weekday, Some(0));

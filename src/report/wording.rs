@@ -7,6 +7,7 @@
 //! guessed.
 
 use crate::record::{Date, DoseTime, Food, Language};
+use crate::regimen::sig::Site;
 use crate::regimen::{DoseUnit, Quantity, Schedule};
 
 /// "November 20, 2026" or "20 de noviembre de 2026".
@@ -126,10 +127,16 @@ pub fn directions(schedule: &Schedule, written: Option<&str>, language: Language
     if schedule.as_needed {
         let mut s = format!("{verb} {}", dose.clone().unwrap_or_else(|| it.into()));
         if !schedule.times.is_empty() {
+            // "1 tablet in the morning or 1 tablet in the evening": the
+            // amount is repeated for each time, as for scheduled doses.
             let times: Vec<String> = schedule
                 .times
                 .iter()
-                .map(|t| time_phrase(*t, language))
+                .enumerate()
+                .map(|(i, t)| match (&dose, i) {
+                    (Some(d), 1..) => format!("{d} {}", time_phrase(*t, language)),
+                    _ => time_phrase(*t, language),
+                })
                 .collect();
             s += " ";
             s += &crate::checks::join_names(&times, if en { "or" } else { "o" });
@@ -211,12 +218,49 @@ pub fn directions(schedule: &Schedule, written: Option<&str>, language: Language
         });
     }
 
-    if let Some(days) = schedule.days {
-        sentences.push(match (days, en) {
-            (1, true) => "Do this for 1 day only.".into(),
-            (1, false) => "Haga esto solo por 1 día.".into(),
-            (n, true) => format!("Do this for {n} days, then stop."),
-            (n, false) => format!("Haga esto por {n} días y luego pare."),
+    if let Some(site) = schedule.site {
+        let many = schedule.quantity.is_some_and(|q| q.amount > 1.0);
+        let place = match (site, en) {
+            (Site::RightEye, true) => "in the right eye",
+            (Site::LeftEye, true) => "in the left eye",
+            (Site::BothEyes, true) => "in both eyes",
+            (Site::EachNostril, true) => "in each nostril",
+            (Site::RightEye, false) => "en el ojo derecho",
+            (Site::LeftEye, false) => "en el ojo izquierdo",
+            (Site::BothEyes, false) => "en ambos ojos",
+            (Site::EachNostril, false) => "en cada fosa nasal",
+        };
+        sentences.push(match (en, many) {
+            (true, true) => format!("Use them {place}."),
+            (true, false) => format!("Use it {place}."),
+            (false, _) => format!("Úsela {place}."),
+        });
+    }
+    if let Some(before) = schedule.before_meal {
+        let meal = match (before.meal, en) {
+            (Some(DoseTime::Morning), true) => "breakfast",
+            (Some(DoseTime::Noon), true) => "lunch",
+            (Some(DoseTime::Evening), true) => "dinner",
+            (_, true) => "a meal",
+            (Some(DoseTime::Morning), false) => "el desayuno",
+            (Some(DoseTime::Noon), false) => "el almuerzo",
+            (Some(DoseTime::Evening), false) => "la cena",
+            (_, false) => "comer",
+        };
+        sentences.push(match (before.minutes, en) {
+            (Some(m), true) if m % 60 == 0 && m >= 60 => {
+                let h = m / 60;
+                format!(
+                    "Take it {h} hour{} before {meal}.",
+                    if h == 1 { "" } else { "s" }
+                )
+            }
+            (Some(m), true) => format!("Take it {m} minutes before {meal}."),
+            (None, true) => format!("Take it before {meal}."),
+            (Some(m), false) if meal == "comer" => format!("Tómela {m} minutos antes de comer."),
+            (Some(m), false) => format!("Tómela {m} minutos antes de {meal}."),
+            (None, false) if meal == "comer" => "Tómela antes de comer.".into(),
+            (None, false) => format!("Tómela antes de {meal}."),
         });
     }
     match (schedule.food, en) {
@@ -229,6 +273,19 @@ pub fn directions(schedule: &Schedule, written: Option<&str>, language: Language
             sentences.push("Tómela con el estómago vacío, 1 hora antes de comer.".into())
         }
         _ => {}
+    }
+    if let Some(course) = schedule.course {
+        let (n, weeks) = (course.count, course.weeks);
+        sentences.push(match (n, weeks, en) {
+            (1, false, true) => "Do this for 1 day only.".into(),
+            (1, false, false) => "Haga esto solo por 1 día.".into(),
+            (n, false, true) => format!("Do this for {n} days, then stop."),
+            (n, false, false) => format!("Haga esto por {n} días y luego pare."),
+            (1, true, true) => "Do this for 1 week, then stop.".into(),
+            (1, true, false) => "Haga esto por 1 semana y luego pare.".into(),
+            (n, true, true) => format!("Do this for {n} weeks, then stop."),
+            (n, true, false) => format!("Haga esto por {n} semanas y luego pare."),
+        });
     }
     if let Some(max) = schedule
         .max_per_day

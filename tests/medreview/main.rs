@@ -2,6 +2,7 @@
 //! `helpers.rs`.
 
 mod commands;
+mod directions;
 mod helpers;
 mod records;
 mod render;
