@@ -200,6 +200,31 @@ const NOISE: &[&str] = &[
     "otc",
     "rx",
     "meq",
+    "ir",
+    "neb",
+    "gummies",
+    "gummy",
+    "act",
+    "actuation",
+    "µg",
+    "ug",
+    "kwikpen",
+    "solostar",
+    "flexpen",
+    "flextouch",
+    "sureclick",
+    "film",
+    "films",
+    "nasal",
+    "spray",
+    "ophthalmic",
+    "otic",
+    "topical",
+    "suppository",
+    "lozenge",
+    "lozenges",
+    "powder",
+    "packet",
 ];
 
 /// Salt and counter-ion words that may follow an ingredient's name; some are
@@ -239,7 +264,12 @@ impl Knowledge {
     /// Resolves a medicine name (and its separate `strength`, if given).
     pub fn resolve(&self, name: &str, strength: Option<&str>) -> Resolved {
         let normal = normalise(name);
-        let words: Vec<&str> = normal.split(' ').filter(|w| !w.is_empty()).collect();
+        // "vit d3" is "vitamin d3".
+        let words: Vec<&str> = normal
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .map(|w| if w == "vit" { "vitamin" } else { w })
+            .collect();
         let mut resolved = Resolved {
             ingredients: vec![],
             product: None,
