@@ -17,7 +17,7 @@ pub use model::{Amount, Class, Ingredient, IngredientKind, Product, ProductType,
 pub use resolve::{Resolved, ResolvedIngredient};
 
 /// The knowledge base's release, printed in every reviewer's appendix.
-pub const RELEASE: &str = "2026.11-seed";
+pub const RELEASE: &str = "2026.11-draft";
 
 const INGREDIENTS: &str = include_str!("data/ingredients.toml");
 const CLASSES: &str = include_str!("data/classes.toml");

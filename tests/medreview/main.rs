@@ -4,5 +4,6 @@
 mod commands;
 mod directions;
 mod helpers;
+mod names;
 mod records;
 mod render;
