@@ -19,6 +19,7 @@ pub mod diagnostic;
 pub mod knowledge;
 pub mod output;
 pub mod pipeline;
+pub mod readability;
 pub mod record;
 pub mod regimen;
 pub mod report;

@@ -372,3 +372,43 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod reading_grade {
+    use super::Knowledge;
+    use crate::readability::grade;
+
+    /// Every ingredient's patient wording, read as the patient reads it in
+    /// the packet, stays plain: grade 8 at most for any entry, 6 or lower
+    /// on average.
+    #[test]
+    fn patient_wording_is_plain() {
+        let kb = Knowledge::embedded();
+        let mut grades = Vec::new();
+        let mut hard = Vec::new();
+        for i in kb.ingredients() {
+            let mut text = vec![i.purpose.clone()];
+            text.extend(i.how_to_take.clone());
+            text.extend(i.call_if.iter().cloned());
+            text.extend(i.get_help_if.iter().cloned());
+            let g = grade(&text.join(" "));
+            if g > 8.0 {
+                hard.push(format!("{} ({g:.1}): {}", i.name, text.join(" ")));
+            }
+            grades.push(g);
+        }
+        let average = grades.iter().sum::<f64>() / grades.len() as f64;
+        let worst = grades.iter().cloned().fold(0.0, f64::max);
+        eprintln!(
+            "patient wording of {} ingredients: average grade {average:.1}, worst {worst:.1}",
+            grades.len()
+        );
+        assert!(
+            hard.is_empty(),
+            "{} entries above grade 8:\n{}",
+            hard.len(),
+            hard.join("\n")
+        );
+        assert!(average <= 6.0, "average grade {average:.1}");
+    }
+}
