@@ -169,6 +169,11 @@ pub struct MedicationJson<'a> {
     pub unrecognised: &'a [String],
     /// A known name close to the unrecognised words, never assumed.
     pub suggestion: Option<&'a str>,
+    /// The directions as read: times, amounts, as-needed, course, food.
+    pub schedule: &'a crate::regimen::Schedule,
+    /// Whether the directions were read completely; when not, documents
+    /// quote them as written and never guess a schedule.
+    pub directions_understood: bool,
 }
 
 impl Outcome {
@@ -190,6 +195,8 @@ impl Outcome {
                         known: !m.resolved.is_unknown(),
                         unrecognised: &m.resolved.unrecognised,
                         suggestion: m.resolved.suggestion.as_deref(),
+                        schedule: &m.schedule,
+                        directions_understood: m.schedule.understood(),
                     })
                     .collect(),
                 findings: &r.checked.findings,

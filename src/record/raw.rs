@@ -214,13 +214,26 @@ pub struct Prescriber {
 }
 
 /// A time of day a dose is due, as `medications.times` names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DoseTime {
     Morning,
     Noon,
     Evening,
     Bedtime,
     At(ClockTime),
+}
+
+/// Written as the record format writes it: "morning" … or "08:00".
+impl Serialize for DoseTime {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            DoseTime::Morning => s.serialize_str("morning"),
+            DoseTime::Noon => s.serialize_str("noon"),
+            DoseTime::Evening => s.serialize_str("evening"),
+            DoseTime::Bedtime => s.serialize_str("bedtime"),
+            DoseTime::At(clock) => s.collect_str(clock),
+        }
+    }
 }
 
 impl<'de> Deserialize<'de> for DoseTime {

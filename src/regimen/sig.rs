@@ -195,6 +195,17 @@ impl Schedule {
             .and_then(|(h, _)| (h <= 24 && 24 % h == 0).then_some(24 / h))
     }
 
+    /// The amount taken in a day as scheduled ("2 tablets" at 3 times: 6
+    /// tablets), when both are known.
+    pub fn amount_per_day(&self) -> Option<Quantity> {
+        let q = self.quantity?;
+        let doses = self.doses_per_day()?;
+        Some(Quantity {
+            amount: q.amount * f64::from(doses),
+            unit: q.unit,
+        })
+    }
+
     /// The most doses in a day, for daily totals: scheduled, or for as-needed
     /// use the shortest interval.
     pub fn most_doses_per_day(&self) -> Option<u32> {
@@ -907,6 +918,13 @@ mod tests {
         let s = read_sig("1 tab po qhs prn sleep");
         assert_eq!(s.times, vec![Bedtime]);
         assert_eq!(s.as_needed_for.as_deref(), Some("sleep"));
+    }
+
+    #[test]
+    fn amount_per_day_multiplies_dose_by_times() {
+        let day = read_sig("2 tabs po tid").amount_per_day();
+        assert_eq!(day, q(6.0, DoseUnit::Tablet));
+        assert_eq!(read_sig("2 tabs q6h prn pain").amount_per_day(), None);
     }
 
     #[test]

@@ -27,7 +27,14 @@ fn check_json_follows_the_findings_contract() {
             assert!(r.get(key).is_some(), "record lacks {key}");
         }
         for m in r["medications"].as_array().unwrap() {
-            for key in ["name", "ingredients", "classes", "known"] {
+            for key in [
+                "name",
+                "ingredients",
+                "classes",
+                "known",
+                "schedule",
+                "directions_understood",
+            ] {
                 assert!(m.get(key).is_some(), "medication lacks {key}");
             }
         }
