@@ -266,6 +266,14 @@ pub fn directions(schedule: &Schedule, written: Option<&str>, language: Language
     match (schedule.food, en) {
         (Some(Food::WithFood), true) => sentences.push("Take it with a meal.".into()),
         (Some(Food::WithFood), false) => sentences.push("Tómela con una comida.".into()),
+        // When the directions already say how long before a meal, that
+        // timing stands alone: never two different intervals.
+        (Some(Food::EmptyStomach), true) if schedule.before_meal.is_some() => {
+            sentences.push("Take it on an empty stomach.".into())
+        }
+        (Some(Food::EmptyStomach), false) if schedule.before_meal.is_some() => {
+            sentences.push("Tómela con el estómago vacío.".into())
+        }
         (Some(Food::EmptyStomach), true) => {
             sentences.push("Take it on an empty stomach, 1 hour before a meal.".into())
         }
@@ -442,6 +450,17 @@ mod tests {
         assert_eq!(
             en("70 mg tab once weekly on Monday"),
             "Take 1 tablet once a week, every Monday."
+        );
+    }
+
+    #[test]
+    fn a_written_interval_is_never_joined_by_another() {
+        let mut s = read_sig("1 tab bid 30 min before meals");
+        s.food = Some(Food::EmptyStomach);
+        let text = directions(&s, None, Language::En);
+        assert!(
+            text.contains("30 minutes before a meal") && !text.contains("1 hour"),
+            "{text}"
         );
     }
 
