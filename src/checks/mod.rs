@@ -19,35 +19,7 @@ use crate::knowledge::Knowledge;
 use crate::record::{DecisionAction, Language};
 use crate::regimen::{MedicineUse, Regimen};
 
-/// How serious a finding is, least to most.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Minor,
-    Moderate,
-    Major,
-    Contraindicated,
-}
-
-impl Severity {
-    /// All severities, least serious first.
-    pub const ALL: [Severity; 4] = [
-        Severity::Minor,
-        Severity::Moderate,
-        Severity::Major,
-        Severity::Contraindicated,
-    ];
-
-    /// The word used in JSON and on the command line.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Minor => "minor",
-            Severity::Moderate => "moderate",
-            Severity::Major => "major",
-            Severity::Contraindicated => "contraindicated",
-        }
-    }
-}
+pub use crate::knowledge::Severity;
 
 /// The reviewer's decision, as attached to a finding.
 #[derive(Debug, Clone, Serialize)]

@@ -9,19 +9,38 @@
 
 pub mod model;
 pub mod resolve;
+mod rules;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
-pub use model::{Amount, Class, Ingredient, IngredientKind, Product, ProductType, Unit};
+pub use model::{
+    AllergyGroup, Amount, Class, CrossReaction, Exposure, FoodRule, Ingredient, IngredientKind,
+    InteractionRule, PairCheck, Product, ProductType, Severity, Unit,
+};
 pub use resolve::{Resolved, ResolvedIngredient};
 
 /// The knowledge base's release, printed in every reviewer's appendix.
 pub const RELEASE: &str = "2026.11-draft";
 
-const INGREDIENTS: &str = include_str!("data/ingredients.toml");
-const CLASSES: &str = include_str!("data/classes.toml");
-const PRODUCTS: &str = include_str!("data/products.toml");
+/// The knowledge base's files, one topic each, all of the same shape
+/// ([`model::KnowledgeFile`]).
+pub const FILES: &[(&str, &str)] = &[
+    ("ingredients.toml", include_str!("data/ingredients.toml")),
+    ("classes.toml", include_str!("data/classes.toml")),
+    ("products.toml", include_str!("data/products.toml")),
+    (
+        "interactions-onc.toml",
+        include_str!("data/interactions-onc.toml"),
+    ),
+    (
+        "interactions-cyp.toml",
+        include_str!("data/interactions-cyp.toml"),
+    ),
+    ("interactions.toml", include_str!("data/interactions.toml")),
+    ("herb-food.toml", include_str!("data/herb-food.toml")),
+    ("allergies.toml", include_str!("data/allergies.toml")),
+];
 
 /// The loaded, validated knowledge base.
 #[derive(Debug)]
@@ -29,6 +48,11 @@ pub struct Knowledge {
     ingredients: BTreeMap<String, Ingredient>,
     classes: BTreeMap<String, Class>,
     products: Vec<Product>,
+    interactions: Vec<InteractionRule>,
+    foods: Vec<FoodRule>,
+    allergies: Vec<AllergyGroup>,
+    /// normalised allergy name → index into `allergies`.
+    allergy_names: HashMap<String, usize>,
     /// ingredient name → ids of the classes it belongs to, sorted.
     classes_of: HashMap<String, Vec<String>>,
     /// normalised name or synonym → what it names.
@@ -61,39 +85,53 @@ impl Knowledge {
     /// If the embedded data is invalid: a test guards against shipping that.
     pub fn embedded() -> &'static Knowledge {
         static KB: OnceLock<Knowledge> = OnceLock::new();
-        KB.get_or_init(|| {
-            Knowledge::from_sources(INGREDIENTS, CLASSES, PRODUCTS)
-                .unwrap_or_else(|e| panic!("{e}"))
-        })
+        KB.get_or_init(|| Knowledge::from_files(FILES).unwrap_or_else(|e| panic!("{e}")))
     }
 
-    /// Parses and validates knowledge-base files.
+    /// Parses and validates knowledge-base files: `(file name, text)`.
+    pub fn from_files(files: &[(&str, &str)]) -> Result<Knowledge, KnowledgeError> {
+        let mut problems = Vec::new();
+        let mut all = model::KnowledgeFile::default();
+        for (name, text) in files {
+            if let Some(file) = parse_file::<model::KnowledgeFile>(name, text, &mut problems) {
+                all.ingredient.extend(file.ingredient);
+                all.class.extend(file.class);
+                all.product.extend(file.product);
+                all.interaction.extend(file.interaction);
+                all.food.extend(file.food);
+                all.allergy.extend(file.allergy);
+            }
+        }
+        if !problems.is_empty() {
+            return Err(KnowledgeError { problems });
+        }
+        let texts: Vec<&str> = files.iter().map(|(_, text)| *text).collect();
+        let version = format!("{RELEASE} (content {:08x})", crate::output::fnv1a(&texts));
+        Knowledge::build(all, version)
+    }
+
+    /// Parses and validates the three basic files (tests and tools).
     pub fn from_sources(
         ingredients: &str,
         classes: &str,
         products: &str,
     ) -> Result<Knowledge, KnowledgeError> {
-        let mut problems = Vec::new();
-        let i: Option<model::IngredientsFile> =
-            parse_file("ingredients.toml", ingredients, &mut problems);
-        let c: Option<model::ClassesFile> = parse_file("classes.toml", classes, &mut problems);
-        let p: Option<model::ProductsFile> = parse_file("products.toml", products, &mut problems);
-        let (Some(i), Some(c), Some(p)) = (i, c, p) else {
-            return Err(KnowledgeError { problems });
-        };
-        let version = format!(
-            "{RELEASE} (content {:08x})",
-            crate::output::fnv1a(&[ingredients, classes, products])
-        );
-        Knowledge::build(i.ingredient, c.class, p.product, version)
+        Knowledge::from_files(&[
+            ("ingredients.toml", ingredients),
+            ("classes.toml", classes),
+            ("products.toml", products),
+        ])
     }
 
-    fn build(
-        ingredient_list: Vec<Ingredient>,
-        class_list: Vec<Class>,
-        products: Vec<Product>,
-        version: String,
-    ) -> Result<Knowledge, KnowledgeError> {
+    fn build(file: model::KnowledgeFile, version: String) -> Result<Knowledge, KnowledgeError> {
+        let model::KnowledgeFile {
+            ingredient: ingredient_list,
+            class: class_list,
+            product: products,
+            interaction: interactions,
+            food: foods,
+            allergy: allergies,
+        } = file;
         let mut problems = Vec::new();
         let mut ingredients = BTreeMap::new();
         let mut index = HashMap::new();
@@ -195,6 +233,17 @@ impl Knowledge {
         }
         problems.extend(citation_problems(&ingredients, &classes, &products));
         problems.extend(translation_problems(&ingredients));
+        let subject_known = |subject: &str| match subject.strip_prefix("class:") {
+            Some(id) => classes.contains_key(id),
+            None => ingredients.contains_key(subject),
+        };
+        let allergy_names = rules::validate(
+            &interactions,
+            &foods,
+            &allergies,
+            &subject_known,
+            &mut problems,
+        );
         if !problems.is_empty() {
             return Err(KnowledgeError { problems });
         }
@@ -207,6 +256,10 @@ impl Knowledge {
             ingredients,
             classes,
             products,
+            interactions,
+            foods,
+            allergies,
+            allergy_names,
             classes_of,
             index,
             longest_name,
@@ -247,6 +300,61 @@ impl Knowledge {
     /// The class ids an ingredient belongs to, sorted.
     pub fn classes_of(&self, ingredient: &str) -> &[String] {
         self.classes_of.get(ingredient).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether an ingredient is named by a rule subject (an ingredient name
+    /// or `class:<id>`), `except` left out.
+    pub fn matches(&self, subject: &str, except: &[String], ingredient: &str) -> bool {
+        if except.iter().any(|e| e == ingredient) {
+            return false;
+        }
+        match subject.strip_prefix("class:") {
+            Some(id) => self.classes_of(ingredient).iter().any(|c| c == id),
+            None => subject == ingredient,
+        }
+    }
+
+    /// The ingredients a rule subject names, sorted.
+    pub fn members(&self, subject: &str) -> Vec<&str> {
+        match subject.strip_prefix("class:") {
+            Some(id) => self
+                .class(id)
+                .map(|c| c.members.iter().map(String::as_str).collect())
+                .unwrap_or_default(),
+            None => self
+                .ingredient(subject)
+                .map(|i| vec![i.name.as_str()])
+                .unwrap_or_default(),
+        }
+    }
+
+    /// Interaction rules (pairs), in file order.
+    pub fn interactions(&self) -> &[InteractionRule] {
+        &self.interactions
+    }
+
+    /// Food, drink and habit rules, in file order.
+    pub fn foods(&self) -> &[FoodRule] {
+        &self.foods
+    }
+
+    /// Allergy groups, in file order.
+    pub fn allergies(&self) -> &[AllergyGroup] {
+        &self.allergies
+    }
+
+    /// The allergy group a record's allergy text names as a whole
+    /// ("penicillin", "sulfa drugs"), if any.
+    pub fn allergy_group_named(&self, text: &str) -> Option<&AllergyGroup> {
+        let key = resolve::normalise(text);
+        let key = key
+            .trim_end_matches(" drugs")
+            .trim_end_matches(" medicines")
+            .trim_end_matches(" antibiotics");
+        self.allergy_names
+            .get(key)
+            .or_else(|| self.allergy_names.get(key.trim_end_matches('s')))
+            .map(|&i| &self.allergies[i])
     }
 }
 
@@ -315,7 +423,7 @@ mod tests {
 
     #[test]
     fn the_embedded_knowledge_base_loads_and_validates() {
-        let kb = Knowledge::from_sources(INGREDIENTS, CLASSES, PRODUCTS).unwrap();
+        let kb = Knowledge::from_files(FILES).unwrap();
         assert!(kb.ingredient("acetaminophen").is_some());
         assert!(kb.version().starts_with(RELEASE));
     }

@@ -5,28 +5,54 @@
 
 use serde::{Deserialize, Serialize};
 
-/// `ingredients.toml`.
-#[derive(Debug, Deserialize)]
+/// One knowledge-base file. Every file has the same shape, so that facts
+/// can be kept one topic per file (`ingredients.toml`, `herb-food.toml`…)
+/// and a clinic's own file (`--knowledge`) reads like ours.
+#[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct IngredientsFile {
+pub struct KnowledgeFile {
     #[serde(default)]
     pub ingredient: Vec<Ingredient>,
-}
-
-/// `classes.toml`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ClassesFile {
     #[serde(default)]
     pub class: Vec<Class>,
-}
-
-/// `products.toml`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ProductsFile {
     #[serde(default)]
     pub product: Vec<Product>,
+    #[serde(default)]
+    pub interaction: Vec<InteractionRule>,
+    #[serde(default)]
+    pub food: Vec<FoodRule>,
+    #[serde(default)]
+    pub allergy: Vec<AllergyGroup>,
+}
+
+/// How serious a finding is, least to most.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Minor,
+    Moderate,
+    Major,
+    Contraindicated,
+}
+
+impl Severity {
+    /// All severities, least serious first.
+    pub const ALL: [Severity; 4] = [
+        Severity::Minor,
+        Severity::Moderate,
+        Severity::Major,
+        Severity::Contraindicated,
+    ];
+
+    /// The word used in JSON and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Minor => "minor",
+            Severity::Moderate => "moderate",
+            Severity::Major => "major",
+            Severity::Contraindicated => "contraindicated",
+        }
+    }
 }
 
 /// What an ingredient is, for grouping in documents.
@@ -186,4 +212,156 @@ pub struct ProductIngredient {
     pub name: String,
     pub amount: Option<f64>,
     pub unit: Option<Unit>,
+}
+
+/// Which check a pair rule reports under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PairCheck {
+    /// Two medicines (or a medicine and a herb or supplement) act on each
+    /// other.
+    #[default]
+    Interaction,
+    /// A medicine meets a food-like product (calcium, iron, antacids): the
+    /// answer is usually spacing the doses.
+    HerbFood,
+}
+
+/// A rule that fires when two different active medicines of the record
+/// hold its two subjects. A subject is an ingredient name or `class:<id>`;
+/// a class expands to every member, and the pair is named once, in either
+/// order.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct InteractionRule {
+    /// Unique rule id (`warfarin+nsaid`), used by tests and `explain`.
+    pub id: String,
+    #[serde(default)]
+    pub check: PairCheck,
+    pub between: [String; 2],
+    /// Ingredients left out of a class expansion.
+    #[serde(default)]
+    pub except: Vec<String>,
+    pub severity: Severity,
+    /// Short clinical title.
+    pub title: String,
+    /// For the prescriber: what may happen, why, what to do.
+    pub consequence: String,
+    pub mechanism: String,
+    pub action: String,
+    /// For the patient, plain words; `{a}` and `{b}` stand for the
+    /// medicines as the record names them.
+    pub patient: String,
+    pub patient_es: String,
+    /// Keep the two doses this many hours apart (spacing rules).
+    pub separate_hours: Option<u32>,
+    /// The ONC pair this rule implements (`high-3`, `low-23`).
+    pub onc: Option<String>,
+    /// Why a pair the ONC lists as low priority is `major` or above here:
+    /// the newer evidence, cited.
+    pub raised_from_low_priority: Option<String>,
+    pub sources: Vec<String>,
+}
+
+/// Foods, drinks and habits a medicine can meet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Exposure {
+    Grapefruit,
+    Alcohol,
+    Tobacco,
+    VitaminKFoods,
+    TyramineFoods,
+    Dairy,
+    PotassiumSaltSubstitutes,
+    Caffeine,
+    Food,
+}
+
+impl Exposure {
+    /// The name used in finding ids (`herb-food/simvastatin+grapefruit`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Exposure::Grapefruit => "grapefruit",
+            Exposure::Alcohol => "alcohol",
+            Exposure::Tobacco => "tobacco",
+            Exposure::VitaminKFoods => "vitamin-k-foods",
+            Exposure::TyramineFoods => "tyramine-foods",
+            Exposure::Dairy => "dairy",
+            Exposure::PotassiumSaltSubstitutes => "potassium-salt-substitutes",
+            Exposure::Caffeine => "caffeine",
+            Exposure::Food => "food",
+        }
+    }
+}
+
+/// A rule that fires when an active medicine meets a food, drink or habit.
+/// Alcohol rules fire when the record's drinks per week reach
+/// `min_drinks_per_week` (and, as advice at `minor`, when alcohol use is
+/// not recorded); tobacco rules when the record says the patient smokes;
+/// food rules whenever the medicine is taken, as advice.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FoodRule {
+    pub id: String,
+    /// An ingredient name or `class:<id>`.
+    pub medicine: String,
+    #[serde(default)]
+    pub except: Vec<String>,
+    pub exposure: Exposure,
+    pub severity: Severity,
+    pub title: String,
+    pub consequence: String,
+    pub mechanism: String,
+    pub action: String,
+    /// Plain words; `{medicine}` stands for the medicine's name.
+    pub patient: String,
+    pub patient_es: String,
+    pub min_drinks_per_week: Option<u32>,
+    pub separate_hours: Option<u32>,
+    pub sources: Vec<String>,
+}
+
+/// An allergy group: the names a record may give the allergy, the
+/// medicines that are the allergen itself, and the groups that cross-react
+/// with it, each with its real strength.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AllergyGroup {
+    pub id: String,
+    /// Clinical name ("Penicillins").
+    pub name: String,
+    /// Plain words ("penicillin-type antibiotics").
+    pub plain: String,
+    pub plain_es: String,
+    /// What records write for the whole group ("penicillin", "pcn",
+    /// "sulfa"). Ingredient names and synonyms of members match as well.
+    #[serde(default)]
+    pub names: Vec<String>,
+    /// Ingredients or `class:<id>`; empty for a substance that is not a
+    /// medicine (latex, eggs), known so that it is not reported as
+    /// unrecognised.
+    #[serde(default)]
+    pub members: Vec<String>,
+    /// Severity when a current medicine is a member.
+    pub severity: Severity,
+    /// For the prescriber: why members count as the allergen.
+    pub note: String,
+    #[serde(default)]
+    pub cross: Vec<CrossReaction>,
+    pub sources: Vec<String>,
+}
+
+/// Medicines outside a group that may react in someone allergic to it.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CrossReaction {
+    /// Ingredients or `class:<id>`.
+    pub members: Vec<String>,
+    #[serde(default)]
+    pub except: Vec<String>,
+    pub severity: Severity,
+    /// For the prescriber: how strong the cross-reactivity is and why.
+    pub note: String,
+    pub sources: Vec<String>,
 }

@@ -1,0 +1,187 @@
+//! Validation of the rule tables (`[[interaction]]`, `[[food]]`,
+//! `[[allergy]]`): every subject resolves, every id is unique, every rule is
+//! cited, patient wording uses only its own placeholders, and an ONC
+//! low-priority pair is raised to `major` only with the evidence named.
+
+use std::collections::{HashMap, HashSet};
+
+use super::model::{AllergyGroup, Exposure, FoodRule, InteractionRule, Severity};
+use super::resolve;
+
+/// Checks the rules, noting problems; returns the allergy-name index.
+pub(super) fn validate(
+    interactions: &[InteractionRule],
+    foods: &[FoodRule],
+    allergies: &[AllergyGroup],
+    known: &dyn Fn(&str) -> bool,
+    problems: &mut Vec<String>,
+) -> HashMap<String, usize> {
+    let mut ids = HashSet::new();
+    for rule in interactions {
+        let owner = format!("interaction {}", rule.id);
+        if !ids.insert(rule.id.as_str()) {
+            problems.push(format!("{owner}: the id is used twice"));
+        }
+        for subject in &rule.between {
+            subject_problem(&owner, subject, known, problems);
+        }
+        for e in &rule.except {
+            subject_problem(&owner, e, known, problems);
+        }
+        texts(
+            &owner,
+            &[
+                ("title", &rule.title),
+                ("consequence", &rule.consequence),
+                ("mechanism", &rule.mechanism),
+                ("action", &rule.action),
+            ],
+            problems,
+        );
+        placeholders(&owner, &rule.patient, &["{a}", "{b}"], problems);
+        placeholders(&owner, &rule.patient_es, &["{a}", "{b}"], problems);
+        cited(&owner, &rule.sources, problems);
+        if let Some(onc) = &rule.onc {
+            let valid = onc
+                .strip_prefix("high-")
+                .or_else(|| onc.strip_prefix("low-"))
+                .is_some_and(|n| n.parse::<u32>().is_ok());
+            if !valid {
+                problems.push(format!("{owner}: onc must be like high-3 or low-23"));
+            }
+            if onc.starts_with("low-")
+                && rule.severity >= Severity::Major
+                && rule.raised_from_low_priority.is_none()
+            {
+                problems.push(format!(
+                    "{owner}: an ONC low-priority pair at {} needs raised_from_low_priority \
+                     with the newer evidence",
+                    rule.severity.as_str()
+                ));
+            }
+        }
+    }
+    ids.clear();
+    for rule in foods {
+        let owner = format!("food {}", rule.id);
+        if !ids.insert(rule.id.as_str()) {
+            problems.push(format!("{owner}: the id is used twice"));
+        }
+        subject_problem(&owner, &rule.medicine, known, problems);
+        for e in &rule.except {
+            subject_problem(&owner, e, known, problems);
+        }
+        texts(
+            &owner,
+            &[
+                ("title", &rule.title),
+                ("consequence", &rule.consequence),
+                ("mechanism", &rule.mechanism),
+                ("action", &rule.action),
+            ],
+            problems,
+        );
+        placeholders(&owner, &rule.patient, &["{medicine}"], problems);
+        placeholders(&owner, &rule.patient_es, &["{medicine}"], problems);
+        cited(&owner, &rule.sources, problems);
+        if rule.min_drinks_per_week.is_some() && rule.exposure != Exposure::Alcohol {
+            problems.push(format!(
+                "{owner}: min_drinks_per_week is only for alcohol rules"
+            ));
+        }
+    }
+    ids.clear();
+    let mut names = HashMap::new();
+    for (n, group) in allergies.iter().enumerate() {
+        let owner = format!("allergy {}", group.id);
+        if !ids.insert(group.id.as_str()) {
+            problems.push(format!("{owner}: the id is used twice"));
+        }
+        for m in &group.members {
+            subject_problem(&owner, m, known, problems);
+        }
+        for cross in &group.cross {
+            for m in cross.members.iter().chain(&cross.except) {
+                subject_problem(&owner, m, known, problems);
+            }
+            cited(&owner, &cross.sources, problems);
+            texts(&owner, &[("cross note", &cross.note)], problems);
+        }
+        texts(
+            &owner,
+            &[
+                ("name", &group.name),
+                ("plain", &group.plain),
+                ("plain_es", &group.plain_es),
+                ("note", &group.note),
+            ],
+            problems,
+        );
+        cited(&owner, &group.sources, problems);
+        for name in &group.names {
+            let key = resolve::normalise(name);
+            if let Some(other) = names.insert(key.clone(), n)
+                && other != n
+            {
+                problems.push(format!(
+                    "{owner}: the allergy name \"{key}\" also names {}",
+                    allergies[other].id
+                ));
+            }
+        }
+    }
+    names
+}
+
+fn subject_problem(
+    owner: &str,
+    subject: &str,
+    known: &dyn Fn(&str) -> bool,
+    out: &mut Vec<String>,
+) {
+    if !known(subject) {
+        out.push(format!(
+            "{owner}: unknown ingredient or class \"{subject}\""
+        ));
+    }
+}
+
+fn texts(owner: &str, fields: &[(&str, &String)], out: &mut Vec<String>) {
+    for (field, text) in fields {
+        if text.trim().is_empty() {
+            out.push(format!("{owner}: {field} is empty"));
+        }
+    }
+}
+
+fn cited(owner: &str, sources: &[String], out: &mut Vec<String>) {
+    if sources.iter().all(|s| s.trim().is_empty()) {
+        out.push(format!("{owner} cites no source"));
+    }
+}
+
+/// Patient wording may hold only the rule's own placeholders.
+fn placeholders(owner: &str, text: &str, allowed: &[&str], out: &mut Vec<String>) {
+    if text.trim().is_empty() {
+        out.push(format!("{owner}: patient wording is empty"));
+    }
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        let close = rest[open..].find('}').map(|c| open + c + 1);
+        let Some(close) = close else {
+            out.push(format!("{owner}: an unclosed {{ in patient wording"));
+            return;
+        };
+        if !allowed.contains(&&rest[open..close]) {
+            out.push(format!(
+                "{owner}: unknown placeholder {} (allowed: {})",
+                &rest[open..close],
+                allowed.join(", ")
+            ));
+        }
+        rest = &rest[close..];
+    }
+    if rest.contains('}') {
+        out.push(format!("{owner}: a stray }} in patient wording"));
+    }
+}
