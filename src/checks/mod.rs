@@ -7,7 +7,11 @@
 //! [`run`].
 
 mod adherence;
+mod allergy;
 mod duplicate_therapy;
+mod herb_food;
+mod interaction;
+mod pairs;
 mod same_ingredient;
 mod unknown_medicine;
 
@@ -97,8 +101,11 @@ pub trait Check: Sync {
 
 /// Every check this version runs, in the order they are documented.
 pub static REGISTRY: &[&dyn Check] = &[
+    &interaction::Interaction,
+    &herb_food::HerbFood,
     &same_ingredient::SameIngredient,
     &duplicate_therapy::DuplicateTherapy,
+    &allergy::Allergy,
     &adherence::Adherence,
     &unknown_medicine::UnknownMedicine,
 ];
@@ -106,18 +113,6 @@ pub static REGISTRY: &[&dyn Check] = &[
 /// Checks of `findings.md` this version does not run yet. Documents and
 /// `explain` say so, so that a missing finding is never read as "safe".
 pub static NOT_YET: &[(&str, &str)] = &[
-    (
-        "interaction",
-        "two medicines (or a medicine and a herb) that interact",
-    ),
-    (
-        "herb-food",
-        "a medicine that meets a food, drink, herb or habit",
-    ),
-    (
-        "allergy",
-        "a medicine that matches or cross-reacts with an allergy",
-    ),
     ("renal", "a dose that does not fit the kidney function"),
     (
         "hepatic",
@@ -235,10 +230,16 @@ pub(crate) mod fixtures {
     use super::*;
     use std::path::Path;
 
-    /// A record with a patient, a review and the given extra TOML.
+    /// A record with a patient born in 1950, a review on 2026-11-20 and
+    /// the given extra TOML.
     pub fn regimen(extra: &str) -> Regimen {
+        regimen_born("1950-01-01", extra)
+    }
+
+    /// [`regimen`] with another birth date.
+    pub fn regimen_born(born: &str, extra: &str) -> Regimen {
         let text = format!(
-            "[patient]\nid = \"T-1\"\nname = \"Test Patient\"\nborn = 1950-01-01\n\n\
+            "[patient]\nid = \"T-1\"\nname = \"Test Patient\"\nborn = {born}\n\n\
              [review]\ndate = 2026-11-20\nreviewer = \"Pat Doe, PharmD\"\n\n{extra}"
         );
         let record = crate::record::parse(Path::new("test.toml"), &text)
@@ -252,6 +253,37 @@ pub(crate) mod fixtures {
             regimen,
             kb: Knowledge::embedded(),
         })
+    }
+
+    /// A small knowledge base: one ingredient per name (`a`, `b`…, each a
+    /// medicine citing "test") plus the given TOML tables.
+    pub fn small_kb(ingredients: &[&str], extra: &str) -> Knowledge {
+        let mut text = String::new();
+        for name in ingredients {
+            text += &format!(
+                "[[ingredient]]\nname = \"{name}\"\nkind = \"medicine\"\npurpose = \"p\"\n\
+                 purpose_es = \"p\"\nsources = [\"test\"]\n"
+            );
+        }
+        Knowledge::from_files(&[("test.toml", &text), ("rules.toml", extra)])
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// A record resolved against `kb`, as [`regimen`] does with the
+    /// embedded one.
+    pub fn regimen_with(kb: &Knowledge, extra: &str) -> Regimen {
+        let text = format!(
+            "[patient]\nid = \"T-1\"\nname = \"Test Patient\"\nborn = 1950-01-01\n\n\
+             [review]\ndate = 2026-11-20\nreviewer = \"Pat Doe, PharmD\"\n\n{extra}"
+        );
+        let record = crate::record::parse(Path::new("test.toml"), &text)
+            .unwrap_or_else(|e| panic!("fixture does not load:\n{e}"));
+        Regimen::new(record, kb)
+    }
+
+    /// The findings of one check on a regimen resolved against `kb`.
+    pub fn findings_with(check: &dyn Check, kb: &Knowledge, regimen: &Regimen) -> Vec<Finding> {
+        check.run(&CheckContext { regimen, kb })
     }
 }
 

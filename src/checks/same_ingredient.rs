@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 use super::{
     Check, CheckContext, CheckDoc, Finding, Severity, finding_id, join_names, prescribers_of,
 };
-use crate::knowledge::{Amount, Unit};
-use crate::regimen::{DoseUnit, MedicineUse};
+use crate::knowledge::{Amount, Limit, LimitWhen, Unit};
+use crate::regimen::sig::read_sig;
+use crate::regimen::{DoseUnit, MedicineUse, Schedule};
 
 pub struct SameIngredient;
 
@@ -51,7 +52,11 @@ impl Check for SameIngredient {
 fn finding(cx: &CheckContext, ingredient: &str, meds: &[&MedicineUse]) -> Finding {
     let names: Vec<String> = meds.iter().map(|m| m.medication.name.clone()).collect();
     let info = cx.kb.ingredient(ingredient);
-    let max = info.and_then(|i| i.max_daily);
+    let lower = lower_limit(cx, ingredient);
+    let max = match lower {
+        Some((limit, _)) => Some(limit.max_daily),
+        None => info.and_then(|i| i.max_daily),
+    };
     let per_med: Vec<Option<f64>> = meds
         .iter()
         .map(|m| max.and_then(|max| most_per_day(m, ingredient, max.unit)))
@@ -66,10 +71,15 @@ fn finding(cx: &CheckContext, ingredient: &str, meds: &[&MedicineUse]) -> Findin
         .zip(&per_med)
         .map(|(m, amount)| match (amount, max) {
             (Some(a), Some(max)) => format!(
-                "{}: up to {} {} of {ingredient} a day as directed",
+                "{}: up to {} {} of {ingredient} a day {}",
                 m.medication.name,
                 number(*a),
-                max.unit.as_str()
+                max.unit.as_str(),
+                if taken_schedule(m).is_some() {
+                    "as the patient takes it"
+                } else {
+                    "as directed"
+                }
             ),
             _ => format!(
                 "{}: contains {ingredient}; daily amount not computable",
@@ -78,13 +88,16 @@ fn finding(cx: &CheckContext, ingredient: &str, meds: &[&MedicineUse]) -> Findin
         })
         .collect();
     let over = max.is_some_and(|m| at_least > m.amount);
+    if let Some((_, why)) = &lower {
+        context.push(why.clone());
+    }
     if let Some(m) = max {
         let together = match total {
             Some(t) => format!("together up to {} {}", number(t), m.unit.as_str()),
             None => format!("together at least {} {}", number(at_least), m.unit.as_str()),
         };
         context.push(format!(
-            "{together} a day; labelled maximum {} {unit}",
+            "{together} a day; maximum {} {unit}",
             number(m.amount),
             unit = m.unit.as_str()
         ));
@@ -134,6 +147,9 @@ fn finding(cx: &CheckContext, ingredient: &str, meds: &[&MedicineUse]) -> Findin
         _ => String::new(),
     };
     let mut evidence = vec![DOC.references[0].to_owned()];
+    if let Some((limit, _)) = &lower {
+        evidence.extend(limit.sources.iter().cloned());
+    }
     if let Some(i) = info {
         evidence.extend(i.sources.iter().cloned());
     }
@@ -162,7 +178,56 @@ fn finding(cx: &CheckContext, ingredient: &str, meds: &[&MedicineUse]) -> Findin
     }
 }
 
-/// The most of `ingredient` a medicine gives in a day as directed, in `unit`.
+/// The lowest of the knowledge base's lower limits for `ingredient` that
+/// applies to this patient, with the reason, if any applies.
+fn lower_limit<'k>(cx: &CheckContext<'k>, ingredient: &str) -> Option<(&'k Limit, String)> {
+    let record = &cx.regimen.record;
+    let liver = record
+        .health
+        .conditions
+        .iter()
+        .find(|c| cx.kb.conditions_in(c).contains(&"liver-disease"));
+    cx.kb
+        .limits()
+        .iter()
+        .filter(|l| l.ingredient == ingredient)
+        .filter_map(|l| {
+            let why = match l.when {
+                LimitWhen::OlderAdult => {
+                    (record.age() >= 65).then(|| format!("age {}", record.age()))
+                }
+                LimitWhen::LiverDisease => liver.map(|c| format!("condition: {c}")),
+                LimitWhen::Alcohol => record
+                    .health
+                    .alcohol_drinks_per_week
+                    .filter(|n| *n >= l.min_drinks_per_week.unwrap_or(0))
+                    .map(|n| format!("{n} alcoholic drinks a week")),
+            }?;
+            Some((
+                l,
+                format!(
+                    "lower maximum of {} {} a day applies ({why})",
+                    number(l.max_daily.amount),
+                    l.max_daily.unit.as_str()
+                ),
+            ))
+        })
+        .min_by(|a, b| a.0.max_daily.amount.total_cmp(&b.0.max_daily.amount))
+}
+
+/// The schedule read from `taking`, when the reviewer wrote how the patient
+/// really takes it in words the sig reader understands ("2 tabs q4h").
+fn taken_schedule(med: &MedicineUse) -> Option<Schedule> {
+    let taking = med.medication.taking.as_deref()?;
+    let schedule = read_sig(taking);
+    (schedule.understood()
+        && schedule.quantity.is_some()
+        && schedule.most_doses_per_day().is_some())
+    .then_some(schedule)
+}
+
+/// The most of `ingredient` a medicine gives in a day, as taken where the
+/// record says how it is taken, else as directed, in `unit`.
 fn most_per_day(med: &MedicineUse, ingredient: &str, unit: Unit) -> Option<f64> {
     let per_unit: Amount = med
         .resolved
@@ -170,8 +235,10 @@ fn most_per_day(med: &MedicineUse, ingredient: &str, unit: Unit) -> Option<f64> 
         .iter()
         .find(|i| i.name == ingredient)?
         .amount?;
-    let quantity = med.schedule.quantity?;
-    let doses = f64::from(med.schedule.most_doses_per_day()?);
+    let taken = taken_schedule(med);
+    let schedule = taken.as_ref().unwrap_or(&med.schedule);
+    let quantity = schedule.quantity?;
+    let doses = f64::from(schedule.most_doses_per_day()?);
     let units_per_dose = match (quantity.unit, per_volume_ml(med.resolved.per.as_deref())) {
         (DoseUnit::Ml, Some(volume)) => quantity.amount / volume,
         (DoseUnit::Tablet | DoseUnit::Capsule | DoseUnit::Dose, None) => quantity.amount,
@@ -201,7 +268,7 @@ fn number(value: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::fixtures::{findings, regimen};
+    use crate::checks::fixtures::{findings, regimen, regimen_born};
 
     #[test]
     fn fires_for_acetaminophen_in_a_cold_medicine_and_a_pain_reliever() {
@@ -252,6 +319,68 @@ mod tests {
         assert_eq!(f.severity, Severity::Major, "{:?}", f.context);
         assert!(
             f.context.iter().any(|c| c.contains("at least")),
+            "{:?}",
+            f.context
+        );
+    }
+
+    /// 3,000 + 325 mg of acetaminophen a day: under 4 g, over 3 g.
+    const BETWEEN_3_AND_4_G: &str = "[[medications]]\nname = \"Tylenol Extra Strength\"\n\
+        sig = \"2 caplets tid\"\n[[medications]]\nname = \"Tylenol Regular Strength\"\nsig = \"1 tab qhs\"\n";
+
+    fn acetaminophen(born: &str, extra: &str) -> Finding {
+        let r = regimen_born(born, &format!("{extra}\n{BETWEEN_3_AND_4_G}"));
+        findings(&SameIngredient, &r)
+            .into_iter()
+            .find(|f| f.id == "same-ingredient/acetaminophen")
+            .expect("fires")
+    }
+
+    #[test]
+    fn the_lower_acetaminophen_limit_applies_from_65_with_liver_disease_or_alcohol() {
+        let young = acetaminophen("1986-05-05", "");
+        assert_eq!(young.severity, Severity::Moderate, "{:?}", young.context);
+        assert!(young.context.iter().any(|c| c.contains("3325")));
+        // 64 at the review date: still the general maximum.
+        let f = acetaminophen("1962-11-21", "");
+        assert_eq!(f.severity, Severity::Moderate, "{:?}", f.context);
+        let f = acetaminophen("1961-11-20", "");
+        assert_eq!(f.severity, Severity::Major);
+        assert!(
+            f.context.iter().any(|c| c.contains("age 65")),
+            "{:?}",
+            f.context
+        );
+        let f = acetaminophen(
+            "1986-05-05",
+            "[health]\nconditions = [\"Alcoholic cirrhosis\"]",
+        );
+        assert_eq!(f.severity, Severity::Major);
+        assert!(f.context.iter().any(|c| c.contains("cirrhosis")));
+        let f = acetaminophen("1986-05-05", "[health]\nalcohol_drinks_per_week = 21");
+        assert_eq!(f.severity, Severity::Major);
+        let f = acetaminophen("1986-05-05", "[health]\nalcohol_drinks_per_week = 20");
+        assert_eq!(f.severity, Severity::Moderate);
+    }
+
+    #[test]
+    fn the_total_counts_what_the_patient_really_takes() {
+        let r = regimen_born(
+            "1986-05-05",
+            "[[medications]]\nname = \"Tylenol Extra Strength\"\nsig = \"1 caplet q6h prn\"\n\
+             taking = \"2 caplets q4h\"\n[[medications]]\nname = \"Tylenol Regular Strength\"\n\
+             sig = \"1 tab qhs\"\n",
+        );
+        let f = findings(&SameIngredient, &r)
+            .into_iter()
+            .find(|f| f.id == "same-ingredient/acetaminophen")
+            .expect("fires");
+        // 2 x 500 mg x 6 doses = 6000 mg as taken (as directed: 2000 mg).
+        assert_eq!(f.severity, Severity::Major, "{:?}", f.context);
+        assert!(
+            f.context
+                .iter()
+                .any(|c| c.contains("6000") && c.contains("as the patient takes it")),
             "{:?}",
             f.context
         );

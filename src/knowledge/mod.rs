@@ -15,8 +15,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
 pub use model::{
-    AllergyGroup, Amount, Class, CrossReaction, Exposure, FoodRule, Ingredient, IngredientKind,
-    InteractionRule, PairCheck, Product, ProductType, Severity, Unit,
+    AllergyGroup, Amount, Class, Condition, CrossReaction, Exposure, FoodRule, Ingredient,
+    IngredientKind, InteractionRule, Limit, LimitWhen, PairCheck, Product, ProductType, Severity,
+    Unit,
 };
 pub use resolve::{Resolved, ResolvedIngredient};
 
@@ -40,6 +41,8 @@ pub const FILES: &[(&str, &str)] = &[
     ("interactions.toml", include_str!("data/interactions.toml")),
     ("herb-food.toml", include_str!("data/herb-food.toml")),
     ("allergies.toml", include_str!("data/allergies.toml")),
+    ("limits.toml", include_str!("data/limits.toml")),
+    ("conditions.toml", include_str!("data/conditions.toml")),
 ];
 
 /// The loaded, validated knowledge base.
@@ -51,6 +54,8 @@ pub struct Knowledge {
     interactions: Vec<InteractionRule>,
     foods: Vec<FoodRule>,
     allergies: Vec<AllergyGroup>,
+    limits: Vec<Limit>,
+    conditions: Vec<Condition>,
     /// normalised allergy name → index into `allergies`.
     allergy_names: HashMap<String, usize>,
     /// ingredient name → ids of the classes it belongs to, sorted.
@@ -100,6 +105,8 @@ impl Knowledge {
                 all.interaction.extend(file.interaction);
                 all.food.extend(file.food);
                 all.allergy.extend(file.allergy);
+                all.limit.extend(file.limit);
+                all.condition.extend(file.condition);
             }
         }
         if !problems.is_empty() {
@@ -131,6 +138,8 @@ impl Knowledge {
             interaction: interactions,
             food: foods,
             allergy: allergies,
+            limit: limits,
+            condition: conditions,
         } = file;
         let mut problems = Vec::new();
         let mut ingredients = BTreeMap::new();
@@ -244,6 +253,34 @@ impl Knowledge {
             &subject_known,
             &mut problems,
         );
+        for limit in &limits {
+            if !ingredients.contains_key(&limit.ingredient) {
+                problems.push(format!(
+                    "limit: unknown ingredient \"{}\"",
+                    limit.ingredient
+                ));
+            }
+            if limit.sources.iter().all(|s| s.trim().is_empty()) {
+                problems.push(format!("limit of {} cites no source", limit.ingredient));
+            }
+            if (limit.when == LimitWhen::Alcohol) != limit.min_drinks_per_week.is_some() {
+                problems.push(format!(
+                    "limit of {}: min_drinks_per_week is needed for alcohol, and only there",
+                    limit.ingredient
+                ));
+            }
+        }
+        let mut condition_names = std::collections::HashSet::new();
+        for c in &conditions {
+            for n in &c.names {
+                if !condition_names.insert(n.as_str()) || *n != n.to_lowercase() {
+                    problems.push(format!(
+                        "condition {}: \"{n}\" is used twice or not lowercase",
+                        c.id
+                    ));
+                }
+            }
+        }
         if !problems.is_empty() {
             return Err(KnowledgeError { problems });
         }
@@ -259,6 +296,8 @@ impl Knowledge {
             interactions,
             foods,
             allergies,
+            limits,
+            conditions,
             allergy_names,
             classes_of,
             index,
@@ -336,6 +375,22 @@ impl Knowledge {
     /// Food, drink and habit rules, in file order.
     pub fn foods(&self) -> &[FoodRule] {
         &self.foods
+    }
+
+    /// Lower daily maxima for some patients, in file order.
+    pub fn limits(&self) -> &[Limit] {
+        &self.limits
+    }
+
+    /// The ids of the known conditions a record's condition text names
+    /// ("CKD stage 3", "alcoholic cirrhosis"), matching whole words.
+    pub fn conditions_in(&self, text: &str) -> Vec<&str> {
+        let words = format!(" {} ", resolve::normalise(text));
+        self.conditions
+            .iter()
+            .filter(|c| c.names.iter().any(|n| words.contains(&format!(" {n} "))))
+            .map(|c| c.id.as_str())
+            .collect()
     }
 
     /// Allergy groups, in file order.

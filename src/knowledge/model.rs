@@ -23,6 +23,10 @@ pub struct KnowledgeFile {
     pub food: Vec<FoodRule>,
     #[serde(default)]
     pub allergy: Vec<AllergyGroup>,
+    #[serde(default)]
+    pub limit: Vec<Limit>,
+    #[serde(default)]
+    pub condition: Vec<Condition>,
 }
 
 /// How serious a finding is, least to most.
@@ -364,4 +368,42 @@ pub struct CrossReaction {
     /// For the prescriber: how strong the cross-reactivity is and why.
     pub note: String,
     pub sources: Vec<String>,
+}
+
+/// A lower daily maximum of an ingredient for some patients
+/// (acetaminophen 3 g for older adults or with liver disease).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Limit {
+    pub ingredient: String,
+    pub when: LimitWhen,
+    /// Alcohol only: applies from this many drinks a week.
+    pub min_drinks_per_week: Option<u32>,
+    pub max_daily: Amount,
+    pub sources: Vec<String>,
+}
+
+/// Which patients a [`Limit`] is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LimitWhen {
+    /// 65 or older at the review date.
+    OlderAdult,
+    /// A condition of the record maps to `liver-disease`.
+    LiverDisease,
+    /// The record's drinks per week reach `min_drinks_per_week`.
+    Alcohol,
+}
+
+/// A known condition and the words records use for it; checks refer to
+/// conditions by id.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    pub id: String,
+    /// Clinical name.
+    pub name: String,
+    /// Lowercase words or phrases that mean this condition when they occur
+    /// as whole words in a record's condition ("cirrhosis", "hepatitis c").
+    pub names: Vec<String>,
 }
