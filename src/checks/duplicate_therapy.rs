@@ -49,8 +49,13 @@ impl Check for DuplicateTherapy {
                 .iter()
                 .flat_map(|(_, inside)| inside.iter().copied())
                 .collect();
-            // The same ingredient twice is `same-ingredient`'s business.
-            if members.len() < 2 || ingredients.len() < 2 {
+            // The same ingredient twice is `same-ingredient`'s business; a
+            // usual, deliberate combination (aspirin with clopidogrel) is
+            // not a duplicate.
+            if members.len() < 2
+                || ingredients.len() < 2
+                || all_intended(cx, &class.id, &ingredients)
+            {
                 continue;
             }
             let meds: Vec<&MedicineUse> = members.iter().map(|(m, _)| *m).collect();
@@ -105,6 +110,16 @@ impl Check for DuplicateTherapy {
     }
 }
 
+/// Whether every two different ingredients here are an intended pair.
+fn all_intended(cx: &CheckContext, class: &str, ingredients: &BTreeSet<&str>) -> bool {
+    ingredients.iter().all(|x| {
+        ingredients
+            .iter()
+            .filter(|y| *y != x)
+            .all(|y| cx.kb.intended(class, x, y).is_some())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,6 +146,37 @@ mod tests {
              [[medications]]\nname = \"Advil\"\n[[medications]]\nname = \"Motrin IB\"\n",
         );
         assert!(findings(&DuplicateTherapy, &r).is_empty());
+    }
+
+    #[test]
+    fn intended_combinations_are_not_duplicates_but_a_third_member_is() {
+        let r = regimen(
+            "[[medications]]\nname = \"aspirin 81 mg\"\n[[medications]]\nname = \"Plavix 75 mg\"\n\
+             [[medications]]\nname = \"Advair Diskus 250/50\"\n[[medications]]\nname = \"ProAir HFA\"\n\
+             sig = \"2 puffs q4-6h prn wheeze\"\n",
+        );
+        assert!(findings(&DuplicateTherapy, &r).is_empty());
+        let r = regimen(
+            "[[medications]]\nname = \"aspirin 81 mg\"\n[[medications]]\nname = \"Plavix 75 mg\"\n\
+             [[medications]]\nname = \"Brilinta 90 mg\"\n",
+        );
+        let found = findings(&DuplicateTherapy, &r);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            found[0].id,
+            "duplicate-therapy/aspirin+clopidogrel+ticagrelor"
+        );
+    }
+
+    #[test]
+    fn two_prescribers_both_hear_of_a_duplicate() {
+        let r = regimen(
+            "[[medications]]\nname = \"sertraline 50 mg\"\nprescriber = \"psych\"\n\
+             [[medications]]\nname = \"Prozac 20 mg\"\nprescriber = \"gp\"\n",
+        );
+        let found = findings(&DuplicateTherapy, &r);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].prescribers, ["gp", "psych"]);
     }
 
     #[test]

@@ -16,8 +16,8 @@ use std::sync::OnceLock;
 
 pub use model::{
     AllergyGroup, Amount, Class, Condition, CrossReaction, Exposure, FoodRule, Ingredient,
-    IngredientKind, InteractionRule, Limit, LimitWhen, PairCheck, Product, ProductType, Severity,
-    Unit,
+    IngredientKind, IntendedCombination, InteractionRule, Limit, LimitWhen, PairCheck, Product,
+    ProductType, Severity, Unit,
 };
 pub use resolve::{Resolved, ResolvedIngredient};
 
@@ -43,6 +43,10 @@ pub const FILES: &[(&str, &str)] = &[
     ("allergies.toml", include_str!("data/allergies.toml")),
     ("limits.toml", include_str!("data/limits.toml")),
     ("conditions.toml", include_str!("data/conditions.toml")),
+    (
+        "duplicate-therapy.toml",
+        include_str!("data/duplicate-therapy.toml"),
+    ),
 ];
 
 /// The loaded, validated knowledge base.
@@ -56,6 +60,7 @@ pub struct Knowledge {
     allergies: Vec<AllergyGroup>,
     limits: Vec<Limit>,
     conditions: Vec<Condition>,
+    intended: Vec<IntendedCombination>,
     /// normalised allergy name → index into `allergies`.
     allergy_names: HashMap<String, usize>,
     /// ingredient name → ids of the classes it belongs to, sorted.
@@ -107,6 +112,7 @@ impl Knowledge {
                 all.allergy.extend(file.allergy);
                 all.limit.extend(file.limit);
                 all.condition.extend(file.condition);
+                all.intended.extend(file.intended);
             }
         }
         if !problems.is_empty() {
@@ -140,6 +146,7 @@ impl Knowledge {
             allergy: allergies,
             limit: limits,
             condition: conditions,
+            intended,
         } = file;
         let mut problems = Vec::new();
         let mut ingredients = BTreeMap::new();
@@ -270,6 +277,20 @@ impl Knowledge {
                 ));
             }
         }
+        for i in &intended {
+            let owner = format!("intended combination in {}", i.class);
+            if !classes.get(&i.class).is_some_and(|c| c.duplicate) {
+                problems.push(format!("{owner}: not a duplicate-therapy class"));
+            }
+            for s in &i.between {
+                if !subject_known(s) {
+                    problems.push(format!("{owner}: unknown ingredient or class \"{s}\""));
+                }
+            }
+            if i.sources.iter().all(|s| s.trim().is_empty()) {
+                problems.push(format!("{owner} cites no source"));
+            }
+        }
         let mut condition_names = std::collections::HashSet::new();
         for c in &conditions {
             for n in &c.names {
@@ -298,6 +319,7 @@ impl Knowledge {
             allergies,
             limits,
             conditions,
+            intended,
             allergy_names,
             classes_of,
             index,
@@ -375,6 +397,17 @@ impl Knowledge {
     /// Food, drink and habit rules, in file order.
     pub fn foods(&self) -> &[FoodRule] {
         &self.foods
+    }
+
+    /// The intended combination covering two ingredients of a duplicate-
+    /// therapy class, if any.
+    pub fn intended(&self, class: &str, x: &str, y: &str) -> Option<&IntendedCombination> {
+        self.intended.iter().find(|i| {
+            let [a, b] = &i.between;
+            i.class == class
+                && ((self.matches(a, &[], x) && self.matches(b, &[], y))
+                    || (self.matches(a, &[], y) && self.matches(b, &[], x)))
+        })
     }
 
     /// Lower daily maxima for some patients, in file order.

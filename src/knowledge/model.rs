@@ -27,6 +27,8 @@ pub struct KnowledgeFile {
     pub limit: Vec<Limit>,
     #[serde(default)]
     pub condition: Vec<Condition>,
+    #[serde(default)]
+    pub intended: Vec<IntendedCombination>,
 }
 
 /// How serious a finding is, least to most.
@@ -406,4 +408,19 @@ pub struct Condition {
     /// Lowercase words or phrases that mean this condition when they occur
     /// as whole words in a record's condition ("cirrhosis", "hepatitis c").
     pub names: Vec<String>,
+}
+
+/// Two members of a duplicate-therapy class that are usually combined on
+/// purpose (aspirin with a P2Y12 inhibitor after a stent): not reported as
+/// a duplicate.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct IntendedCombination {
+    /// The duplicate-therapy class id.
+    pub class: String,
+    /// Two subjects: ingredient names or `class:<id>`.
+    pub between: [String; 2],
+    /// For the reviewer: when the combination is intended.
+    pub reason: String,
+    pub sources: Vec<String>,
 }
