@@ -377,6 +377,22 @@ pub fn knowledge(name: Option<&str>, w: &mut dyn Write) -> i32 {
             kb.classes().count(),
             kb.classes().count() - duplicate
         );
+        let spacing = kb
+            .interactions()
+            .iter()
+            .filter(|r| r.check == knowledge::PairCheck::HerbFood)
+            .count();
+        let _ = writeln!(
+            w,
+            "rules: {} pair rules ({} interaction, {spacing} herb-food spacing), {} food, drink \
+             and habit rules, {} allergy groups, {} lower limits, {} intended combinations",
+            kb.interactions().len(),
+            kb.interactions().len() - spacing,
+            kb.foods().len(),
+            kb.allergies().len(),
+            kb.limits().len(),
+            kb.intended_combinations().len()
+        );
         return EXIT_OK;
     };
     let r = kb.resolve(name, None);
@@ -435,6 +451,25 @@ pub fn knowledge(name: Option<&str>, w: &mut dyn Write) -> i32 {
         }
         if let Some(days) = i.short_term_days {
             let _ = writeln!(w, "    usual longest course: {days} days");
+        }
+        let named = |s: &str, except: &[String]| kb.matches(s, except, &i.name);
+        let pairs: Vec<&str> = kb
+            .interactions()
+            .iter()
+            .filter(|r| r.between.iter().any(|s| named(s, &r.except)))
+            .map(|r| r.id.as_str())
+            .collect();
+        if !pairs.is_empty() {
+            let _ = writeln!(w, "    pair rules: {}", pairs.join(", "));
+        }
+        let foods: Vec<&str> = kb
+            .foods()
+            .iter()
+            .filter(|r| named(&r.medicine, &r.except))
+            .map(|r| r.id.as_str())
+            .collect();
+        if !foods.is_empty() {
+            let _ = writeln!(w, "    food, drink and habit rules: {}", foods.join(", "));
         }
         for source in &i.sources {
             let _ = writeln!(w, "    source: {source}");

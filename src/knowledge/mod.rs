@@ -410,6 +410,11 @@ impl Knowledge {
         })
     }
 
+    /// Intended combinations inside duplicate-therapy classes.
+    pub fn intended_combinations(&self) -> &[IntendedCombination] {
+        &self.intended
+    }
+
     /// Lower daily maxima for some patients, in file order.
     pub fn limits(&self) -> &[Limit] {
         &self.limits
