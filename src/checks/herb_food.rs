@@ -8,7 +8,8 @@
 //! threshold, and as `minor` advice when alcohol use is not recorded (a
 //! recorded 0 is silent); tobacco rules only when the record says the
 //! patient smokes; every other exposure whenever the medicine is taken, as
-//! advice, because a record does not say what the patient eats.
+//! advice at `moderate` at most, because a record does not say what the
+//! patient eats (grapefruit with simvastatin is counselling, not an alarm).
 
 use std::collections::BTreeMap;
 
@@ -29,7 +30,7 @@ static DOC: CheckDoc = CheckDoc {
     example: "[[medications]]\nname = \"levothyroxine 75 mcg\"\nsig = \"1 tab qam\"\n\n\
               [[medications]]\nname = \"Caltrate 600+D\"\nsig = \"1 tab bid\"\ntype = \"supplement\"",
     references: &[
-        "FDA, Grapefruit Juice and Some Drugs Don't Mix (consumer update, 2021)",
+        "FDA, Grapefruit Juice and Some Drugs Don't Mix (consumer update, 2017)",
         "Each rule cites the FDA labels and fact sheets it rests on",
     ],
 };
@@ -71,8 +72,10 @@ fn exposure_fact(cx: &CheckContext, rule: &FoodRule) -> Option<(Severity, String
                 "the record says the patient smokes".to_owned(),
             )
         }),
+        // Advice only: the record does not say what the patient eats, so
+        // it is counselling, not an alert, and stays at `moderate` at most.
         _ => Some((
-            rule.severity,
+            rule.severity.min(Severity::Moderate),
             "advice for anyone taking this medicine: the record does not say what the patient \
              eats or drinks"
                 .to_owned(),
@@ -80,42 +83,49 @@ fn exposure_fact(cx: &CheckContext, rule: &FoodRule) -> Option<(Severity, String
     }
 }
 
+/// The rules of one (ingredient, exposure), with their file order, and the
+/// medicines bringing the ingredient.
+type Hits<'k, 'r> = (Vec<(usize, &'k FoodRule)>, Vec<&'r MedicineUse>);
+
 fn food_findings(cx: &CheckContext) -> Vec<Finding> {
-    // (ingredient, exposure) → the best rule and the medicines bringing it.
-    let mut hits: BTreeMap<(&str, Exposure), (usize, &FoodRule, Vec<&MedicineUse>)> =
-        BTreeMap::new();
+    let mut hits: BTreeMap<(&str, Exposure), Hits> = BTreeMap::new();
     for med in cx.regimen.active() {
         for ingredient in med.ingredient_names() {
             for (order, rule) in cx.kb.foods().iter().enumerate() {
                 if !cx.kb.matches(&rule.medicine, &rule.except, ingredient) {
                     continue;
                 }
-                let entry =
-                    hits.entry((ingredient, rule.exposure))
-                        .or_insert((order, rule, Vec::new()));
-                let rank = |r: &FoodRule, o: usize| {
-                    (
-                        r.severity,
-                        !r.medicine.starts_with("class:"),
-                        std::cmp::Reverse(o),
-                    )
-                };
-                if rank(rule, order) > rank(entry.1, entry.0) {
-                    entry.0 = order;
-                    entry.1 = rule;
+                let entry = hits.entry((ingredient, rule.exposure)).or_default();
+                if !entry.0.iter().any(|(o, _)| *o == order) {
+                    entry.0.push((order, rule));
                 }
-                if !entry.2.iter().any(|m| m.index == med.index) {
-                    entry.2.push(med);
+                if !entry.1.iter().any(|m| m.index == med.index) {
+                    entry.1.push(med);
                 }
             }
         }
     }
     let mut out = Vec::new();
-    for ((ingredient, exposure), (_, rule, meds)) in hits {
-        let Some((severity, fact)) = exposure_fact(cx, rule) else {
+    for ((ingredient, exposure), (rules, meds)) in hits {
+        // Among the rules that fire for this record (a rule with a higher
+        // drinks threshold may not), the most severe, then the most
+        // specific, then the first.
+        let best = rules
+            .into_iter()
+            .filter_map(|(order, rule)| {
+                let (severity, fact) = exposure_fact(cx, rule)?;
+                Some((severity.min(rule.severity), order, rule, fact))
+            })
+            .max_by_key(|(severity, order, rule, _)| {
+                (
+                    *severity,
+                    !rule.medicine.starts_with("class:"),
+                    std::cmp::Reverse(*order),
+                )
+            });
+        let Some((severity, _, rule, fact)) = best else {
             continue;
         };
-        let severity = severity.min(rule.severity);
         let names: Vec<String> = meds.iter().map(|m| m.medication.name.clone()).collect();
         let fill = |text: &str, and: &str| text.replace("{medicine}", &join_names(&names, and));
         let mut context = vec![
@@ -231,10 +241,54 @@ mod tests {
     }
 
     #[test]
-    fn warfarin_gets_the_vitamin_k_advice_and_lisinopril_does_not() {
+    fn a_stricter_rule_that_does_not_fire_leaves_room_for_one_that_does() {
+        let kb = small_kb(
+            &["alpha"],
+            &(food(
+                "heavy",
+                "alpha",
+                "alcohol",
+                "major",
+                "min_drinks_per_week = 21",
+            ) + &food(
+                "some",
+                "alpha",
+                "alcohol",
+                "moderate",
+                "min_drinks_per_week = 7",
+            ) + &food("fruit", "alpha", "grapefruit", "major", "")),
+        );
+        let run = |drinks: u32| {
+            let r = regimen_with(
+                &kb,
+                &format!(
+                    "[health]\nalcohol_drinks_per_week = {drinks}\n[[medications]]\nname = \"alpha\"\n"
+                ),
+            );
+            findings_with(&HerbFood, &kb, &r)
+        };
+        let alcohol = |found: &[Finding]| {
+            found
+                .iter()
+                .find(|f| f.id == "herb-food/alcohol+alpha")
+                .map(|f| f.severity)
+        };
+        assert_eq!(alcohol(&run(10)), Some(Severity::Moderate));
+        assert_eq!(alcohol(&run(30)), Some(Severity::Major));
+        assert_eq!(alcohol(&run(3)), None);
+        // Food advice is counselling: capped at moderate.
+        let fruit = run(0)
+            .into_iter()
+            .find(|f| f.id == "herb-food/alpha+grapefruit")
+            .expect("fires");
+        assert_eq!(fruit.severity, Severity::Moderate);
+    }
+
+    #[test]
+    fn warfarin_gets_the_vitamin_k_advice_and_loratadine_nothing() {
         let r = regimen(
             "[[medications]]\nname = \"Coumadin 5 mg\"\nsig = \"1 tab qpm\"\n\
-             [[medications]]\nname = \"lisinopril 10 mg\"\n",
+             [[medications]]\nname = \"Claritin 10 mg\"\n",
         );
         let found = findings(&HerbFood, &r);
         let f = found
@@ -246,6 +300,6 @@ mod tests {
             "{}",
             f.patient_text
         );
-        assert!(!found.iter().any(|f| f.ingredients == ["lisinopril"]));
+        assert!(!found.iter().any(|f| f.ingredients == ["loratadine"]));
     }
 }
