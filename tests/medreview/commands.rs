@@ -166,7 +166,7 @@ fn explain_documents_each_check_and_says_what_is_not_checked() {
     ] {
         assert!(text.contains(heading), "{text}");
     }
-    let out = medreview(&["explain", "interaction"]);
+    let out = medreview(&["explain", "renal"]);
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("not in this version"), "{text}");
 }

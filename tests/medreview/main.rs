@@ -7,3 +7,4 @@ mod helpers;
 mod names;
 mod records;
 mod render;
+mod rules;

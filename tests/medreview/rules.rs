@@ -1,0 +1,151 @@
+//! The knowledge base's rules against the published interaction lists and
+//! the reading grade: every ONC high-priority pair fires at `major` or
+//! above for every member pair the knowledge base knows; every ONC
+//! low-priority pair stays below `major` unless its rule names the newer
+//! evidence that raised it (`onc.tsv` restates both lists, corrected); every
+//! patient text of a rule is plain.
+
+use std::path::Path;
+
+use medreview::checks::{self, Finding, Severity};
+use medreview::knowledge::Knowledge;
+use medreview::readability::grade;
+use medreview::regimen::Regimen;
+
+use crate::helpers::root;
+
+/// The interaction findings (either check) for two medicines named by
+/// their canonical ingredients.
+fn pair_findings(x: &str, y: &str) -> Vec<Finding> {
+    let text = format!(
+        "[patient]\nid = \"T\"\nname = \"T\"\nborn = 1960-01-01\n\
+         [review]\ndate = 2026-11-20\nreviewer = \"R\"\n\
+         [[medications]]\nname = \"{x}\"\n[[medications]]\nname = \"{y}\"\n"
+    );
+    let record = medreview::record::parse(Path::new("pair.toml"), &text).unwrap();
+    let kb = Knowledge::embedded();
+    let regimen = Regimen::new(record, kb);
+    let mut ids = [x, y];
+    ids.sort();
+    let subjects = ids.join("+");
+    checks::run(&regimen, kb)
+        .findings
+        .into_iter()
+        .filter(|f| {
+            (f.check == "interaction" || f.check == "herb-food")
+                && f.id.split_once('/').map(|(_, s)| s) == Some(subjects.as_str())
+        })
+        .collect()
+}
+
+/// (priority, id, object members, precipitant members), members the
+/// knowledge base knows.
+fn onc_pairs() -> Vec<(String, String, Vec<String>, Vec<String>)> {
+    let table = std::fs::read_to_string(root().join("tests/medreview/onc.tsv")).unwrap();
+    let kb = Knowledge::embedded();
+    let known = |list: &str| -> Vec<String> {
+        list.split(';')
+            .map(str::trim)
+            .filter(|m| !m.is_empty() && kb.ingredient(m).is_some())
+            .map(str::to_owned)
+            .collect()
+    };
+    table
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#') && !l.starts_with("priority"))
+        .map(|l| {
+            let cols: Vec<&str> = l.split('\t').collect();
+            assert!(cols.len() >= 4, "bad line {l:?}");
+            (
+                cols[0].to_owned(),
+                cols[1].to_owned(),
+                known(cols[2]),
+                known(cols[3]),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn every_onc_high_priority_pair_fires_at_major_or_above() {
+    let pairs: Vec<_> = onc_pairs()
+        .into_iter()
+        .filter(|(p, ..)| p == "high")
+        .collect();
+    assert_eq!(pairs.len(), 15, "the 15 ONC high-priority pairs");
+    let mut checked = 0;
+    let mut missed = Vec::new();
+    for (_, id, objects, precipitants) in &pairs {
+        assert!(
+            !objects.is_empty() && !precipitants.is_empty(),
+            "ONC high-{id}: no member known to the knowledge base"
+        );
+        for x in objects {
+            for y in precipitants.iter().filter(|y| *y != x) {
+                checked += 1;
+                let found = pair_findings(x, y);
+                if !found.iter().any(|f| f.severity >= Severity::Major) {
+                    missed.push(format!("high-{id}: {x} + {y} gives {found:?}"));
+                }
+            }
+        }
+    }
+    eprintln!("ONC high priority: {checked} member pairs checked");
+    assert!(missed.is_empty(), "{}", missed.join("\n"));
+}
+
+#[test]
+fn onc_low_priority_pairs_stay_below_major_unless_raised_with_evidence() {
+    let pairs: Vec<_> = onc_pairs()
+        .into_iter()
+        .filter(|(p, ..)| p == "low")
+        .collect();
+    assert_eq!(pairs.len(), 33, "the 33 ONC low-priority pairs");
+    let mut checked = 0;
+    let mut fired = 0;
+    let mut too_high = Vec::new();
+    for (_, id, objects, precipitants) in &pairs {
+        for x in objects {
+            for y in precipitants.iter().filter(|y| *y != x) {
+                checked += 1;
+                for f in pair_findings(x, y) {
+                    fired += 1;
+                    let raised = f
+                        .context
+                        .iter()
+                        .any(|c| c.starts_with("raised above the ONC low-priority level"));
+                    if f.severity >= Severity::Major && !raised {
+                        too_high.push(format!("low-{id}: {x} + {y}: {} ({:?})", f.id, f.severity));
+                    }
+                }
+            }
+        }
+    }
+    eprintln!("ONC low priority: {checked} member pairs checked, {fired} findings");
+    assert!(too_high.is_empty(), "{}", too_high.join("\n"));
+}
+
+#[test]
+fn every_rule_patient_text_is_within_reading_grade_6() {
+    let kb = Knowledge::embedded();
+    let mut texts: Vec<(String, String)> = Vec::new();
+    let fill = |t: &str| {
+        t.replace("{a}", "Advil")
+            .replace("{b}", "Advil")
+            .replace("{medicine}", "Advil")
+    };
+    for r in kb.interactions() {
+        texts.push((format!("interaction {}", r.id), fill(&r.patient)));
+    }
+    for r in kb.foods() {
+        texts.push((format!("food {}", r.id), fill(&r.patient)));
+    }
+    assert!(texts.len() >= 150, "only {} rules", texts.len());
+    let hard: Vec<String> = texts
+        .iter()
+        .map(|(id, t)| (id, t, grade(t)))
+        .filter(|(_, _, g)| *g > 6.0)
+        .map(|(id, t, g)| format!("{id} ({g:.1}): {t}"))
+        .collect();
+    assert!(hard.is_empty(), "above grade 6:\n{}", hard.join("\n"));
+}
