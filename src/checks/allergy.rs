@@ -465,4 +465,120 @@ mod tests {
         assert!(!f[0].patient_action);
         assert!(f[0].prescriber_text.contains("No medicine was checked"));
     }
+
+    /// The embedded allergy groups on real records: (allergy, kind,
+    /// medicine, finding id, expected severity or None).
+    #[test]
+    fn the_embedded_groups_grade_real_cross_reactions() {
+        use crate::checks::fixtures::{findings, regimen};
+        let cases: &[(&str, &str, &str, &str, Option<Severity>)] = &[
+            (
+                "penicillin",
+                "allergy",
+                "amoxicillin 500 mg",
+                "allergy/amoxicillin",
+                Some(Severity::Contraindicated),
+            ),
+            (
+                "PCN",
+                "allergy",
+                "Augmentin 875",
+                "allergy/amoxicillin",
+                Some(Severity::Contraindicated),
+            ),
+            (
+                "penicillins",
+                "allergy",
+                "cephalexin 500 mg",
+                "allergy/cephalexin",
+                Some(Severity::Moderate),
+            ),
+            (
+                "penicillin",
+                "allergy",
+                "cefdinir 300 mg",
+                "allergy/cefdinir",
+                Some(Severity::Minor),
+            ),
+            (
+                "Amoxil",
+                "allergy",
+                "penicillin VK 500 mg",
+                "allergy/penicillin v",
+                Some(Severity::Contraindicated),
+            ),
+            (
+                "sulfa",
+                "allergy",
+                "Bactrim DS",
+                "allergy/sulfamethoxazole",
+                Some(Severity::Contraindicated),
+            ),
+            (
+                "sulfa drugs",
+                "allergy",
+                "furosemide 40 mg",
+                "allergy/furosemide",
+                Some(Severity::Minor),
+            ),
+            (
+                "sulfa",
+                "allergy",
+                "hydrochlorothiazide 25 mg",
+                "allergy/hydrochlorothiazide",
+                Some(Severity::Minor),
+            ),
+            (
+                "sulfa",
+                "allergy",
+                "amoxicillin 500 mg",
+                "allergy/amoxicillin",
+                None,
+            ),
+            (
+                "lisinopril",
+                "allergy",
+                "enalapril 10 mg",
+                "allergy/enalapril",
+                Some(Severity::Contraindicated),
+            ),
+            (
+                "codeine",
+                "intolerance",
+                "Tylenol with Codeine #3",
+                "allergy/codeine",
+                Some(Severity::Moderate),
+            ),
+            (
+                "codeine",
+                "intolerance",
+                "oxycodone 5 mg",
+                "allergy/oxycodone",
+                Some(Severity::Minor),
+            ),
+            (
+                "latex",
+                "allergy",
+                "lisinopril 10 mg",
+                "allergy/lisinopril",
+                None,
+            ),
+        ];
+        let mut wrong = Vec::new();
+        for (substance, kind, medicine, id, expected) in cases {
+            let r = regimen(&format!(
+                "[[allergies]]\nsubstance = \"{substance}\"\nkind = \"{kind}\"\n\
+                 [[medications]]\nname = \"{medicine}\"\n"
+            ));
+            let found = findings(&Allergy, &r);
+            let got = found.iter().find(|f| f.id == *id).map(|f| f.severity);
+            if got != *expected || found.iter().any(|f| f.id.contains("unrecognised")) {
+                wrong.push(format!(
+                    "{substance} ({kind}) + {medicine}: got {got:?}, expected {expected:?}; {:?}",
+                    found.iter().map(|f| &f.id).collect::<Vec<_>>()
+                ));
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
 }

@@ -149,3 +149,58 @@ fn every_rule_patient_text_is_within_reading_grade_6() {
         .collect();
     assert!(hard.is_empty(), "above grade 6:\n{}", hard.join("\n"));
 }
+
+#[test]
+fn real_world_pairs_give_the_findings_the_table_says() {
+    let table = std::fs::read_to_string(root().join("tests/medreview/pairs.tsv")).unwrap();
+    let severity = |s: &str| match s {
+        "minor" => Severity::Minor,
+        "moderate" => Severity::Moderate,
+        "major" => Severity::Major,
+        "contraindicated" => Severity::Contraindicated,
+        other => panic!("unknown severity {other}"),
+    };
+    let mut wrong = Vec::new();
+    let mut cases = 0;
+    for line in table
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+    {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let [kind, a, b, id, level] = cols[..] else {
+            panic!("bad line {line:?}")
+        };
+        cases += 1;
+        let found = findings_of(a, b);
+        let got = found.iter().find(|f| f.id == id).map(|f| f.severity);
+        let level = severity(level);
+        let ok = match kind {
+            "fires" | "contra" => got == Some(level),
+            "at-least" => got.is_some_and(|g| g >= level),
+            "below" => got.is_none_or(|g| g < level),
+            "none" => got.is_none(),
+            other => panic!("unknown kind {other}"),
+        };
+        if !ok {
+            let all: Vec<String> = found
+                .iter()
+                .map(|f| format!("{} {:?}", f.id, f.severity))
+                .collect();
+            wrong.push(format!("{line}\n   got {got:?}; all: {all:?}"));
+        }
+    }
+    assert!(cases >= 40, "only {cases} cases");
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// Every finding of the record with these two medicines.
+fn findings_of(a: &str, b: &str) -> Vec<Finding> {
+    let text = format!(
+        "[patient]\nid = \"T\"\nname = \"T\"\nborn = 1960-01-01\n\
+         [review]\ndate = 2026-11-20\nreviewer = \"R\"\n\
+         [[medications]]\nname = \"{a}\"\n[[medications]]\nname = \"{b}\"\n"
+    );
+    let record = medreview::record::parse(Path::new("pair.toml"), &text).unwrap();
+    let kb = Knowledge::embedded();
+    checks::run(&Regimen::new(record, kb), kb).findings
+}
