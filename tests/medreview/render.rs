@@ -108,7 +108,12 @@ fn letters_go_only_to_prescribers_with_something_to_act_on() {
             .as_array()
             .unwrap()
             .iter()
-            .filter(|f| f["decision"]["action"] != "dismiss")
+            // Recommendations are moderate or above, or kept by the
+            // reviewer; minor findings stay in the appendix.
+            .filter(|f| {
+                f["decision"]["action"] != "dismiss"
+                    && (f["severity"] != "minor" || f["decision"]["action"] == "keep")
+            })
             .flat_map(|f| {
                 f["prescribers"]
                     .as_array()

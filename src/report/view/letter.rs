@@ -3,8 +3,8 @@
 use serde::Serialize;
 
 use super::{Header, Labelled, contact, header};
-use crate::checks::Finding;
-use crate::record::{Audience, Language};
+use crate::checks::{Finding, Severity};
+use crate::record::{Audience, DecisionAction, Language};
 use crate::regimen::Regimen;
 use crate::report::strings::{LETTER, LetterStrings, strings};
 use crate::report::wording::long_date;
@@ -49,11 +49,23 @@ pub struct Recommendation {
     pub facts: Vec<String>,
 }
 
+/// Whether a finding is a recommendation for prescribers: `moderate` or
+/// above, or kept on purpose by the reviewer. `minor` findings (little
+/// clinical effect, awareness) stay in the reviewer's appendix, so that a
+/// letter asks a busy prescriber only what needs an answer.
+fn recommended(f: &Finding) -> bool {
+    let kept = f
+        .decision
+        .as_ref()
+        .is_some_and(|d| d.action == DecisionAction::Keep);
+    !f.is_dismissed() && (f.severity >= Severity::Moderate || kept)
+}
+
 pub(super) fn letters(regimen: &Regimen, findings: &[Finding]) -> Vec<LetterView> {
     let record = &regimen.record;
     let mut keys: Vec<String> = findings
         .iter()
-        .filter(|f| !f.is_dismissed())
+        .filter(|f| recommended(f))
         .flat_map(|f| f.prescribers.iter().cloned())
         .collect();
     keys.extend(record.actions.iter().filter_map(|a| match &a.audience {
@@ -76,7 +88,7 @@ pub(super) fn letters(regimen: &Regimen, findings: &[Finding]) -> Vec<LetterView
             };
             let recommendations = findings
                 .iter()
-                .filter(|f| !f.is_dismissed() && f.prescribers.contains(&key))
+                .filter(|f| recommended(f) && f.prescribers.contains(&key))
                 .map(|f| Recommendation {
                     id: f.id.clone(),
                     title: f.title.clone(),
