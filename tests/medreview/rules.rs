@@ -204,3 +204,36 @@ fn findings_of(a: &str, b: &str) -> Vec<Finding> {
     let kb = Knowledge::embedded();
     checks::run(&Regimen::new(record, kb), kb).findings
 }
+
+/// The patient wording of every finding the sample records produce (the
+/// text built by the checks, not only the rules' own), with the medicine
+/// names, which the patient knows from the bottle, read as one short word.
+#[test]
+fn every_finding_patient_text_on_the_sample_data_is_within_grade_6() {
+    let kb = Knowledge::embedded();
+    let mut hard = Vec::new();
+    let mut count = 0;
+    for path in crate::helpers::sample_records() {
+        let Ok(record) = medreview::record::load(&path) else {
+            continue;
+        };
+        if record.patient.language != medreview::record::Language::En {
+            continue;
+        }
+        for f in checks::run(&Regimen::new(record, kb), kb).findings {
+            let mut text = f.patient_text.clone();
+            let mut names = f.medicines.clone();
+            names.sort_by_key(|n| std::cmp::Reverse(n.len()));
+            for name in names {
+                text = text.replace(&name, "Advil");
+            }
+            count += 1;
+            let g = grade(&text);
+            if g > 6.0 {
+                hard.push(format!("{} ({g:.1}): {text}", f.id));
+            }
+        }
+    }
+    assert!(count > 50, "only {count} findings");
+    assert!(hard.is_empty(), "above grade 6:\n{}", hard.join("\n"));
+}
