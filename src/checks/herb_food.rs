@@ -145,10 +145,7 @@ fn food_findings(cx: &CheckContext) -> Vec<Finding> {
             prescribers: super::prescribers_of(meds.iter().copied()),
             title: rule.title.clone(),
             patient_text: cx.say(fill(&rule.patient, "and"), fill(&rule.patient_es, "y")),
-            prescriber_text: format!(
-                "{} Mechanism: {} Recommended: {}",
-                rule.consequence, rule.mechanism, rule.action
-            ),
+            prescriber_text: super::clinical_text(&rule.consequence, &rule.mechanism, &rule.action),
             patient_action: true,
             evidence: rule.sources.clone(),
             context,

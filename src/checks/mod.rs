@@ -215,6 +215,11 @@ pub fn prescribers_of<'a>(medicines: impl IntoIterator<Item = &'a MedicineUse>) 
     set.into_iter().collect()
 }
 
+/// A rule's prescriber wording: consequence, mechanism, recommended action.
+pub fn clinical_text(consequence: &str, mechanism: &str, action: &str) -> String {
+    format!("{consequence} Mechanism: {mechanism} Recommended: {action}")
+}
+
 /// Joins names for a sentence: "A", "A and B", "A, B and C" (or "y").
 pub fn join_names(names: &[String], and: &str) -> String {
     match names {

@@ -145,10 +145,7 @@ fn finding<'a>(
         prescribers: prescribers_of(ordered.iter().copied()),
         title: rule.title.clone(),
         patient_text: cx.say(fill(&rule.patient, "and"), fill(&rule.patient_es, "y")),
-        prescriber_text: format!(
-            "{} Mechanism: {} Recommended: {}",
-            rule.consequence, rule.mechanism, rule.action
-        ),
+        prescriber_text: super::clinical_text(&rule.consequence, &rule.mechanism, &rule.action),
         patient_action: rule.severity >= Severity::Moderate || rule.separate_hours.is_some(),
         evidence: rule.sources.clone(),
         context,

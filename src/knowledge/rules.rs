@@ -185,3 +185,49 @@ fn placeholders(owner: &str, text: &str, allowed: &[&str], out: &mut Vec<String>
         out.push(format!("{owner}: a stray }} in patient wording"));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::knowledge::Knowledge;
+
+    fn problems(rules: &str) -> String {
+        let ingredient = |n: &str| {
+            format!(
+                "[[ingredient]]\nname = \"{n}\"\nkind = \"medicine\"\npurpose = \"p\"\n\
+                 purpose_es = \"p\"\nsources = [\"s\"]\n"
+            )
+        };
+        let base = ingredient("a") + &ingredient("b");
+        Knowledge::from_files(&[("base.toml", &base), ("rules.toml", rules)])
+            .map(|_| String::new())
+            .unwrap_or_else(|e| e.problems.join("\n"))
+    }
+
+    #[test]
+    fn rules_are_validated_when_the_knowledge_base_loads() {
+        let rule = |extra: &str, patient: &str| {
+            format!(
+                "[[interaction]]\nid = \"r\"\nbetween = [\"a\", \"b\"]\nseverity = \"major\"\n\
+                 title = \"t\"\nconsequence = \"c\"\nmechanism = \"m\"\naction = \"x\"\n\
+                 patient = \"{patient}\"\npatient_es = \"{{a}}\"\nsources = [\"s\"]\n{extra}\n"
+            )
+        };
+        assert_eq!(problems(&rule("", "{a} with {b}")), "");
+        let all = problems(&rule("onc = \"low-23\"", "{a} with {c}"));
+        assert!(all.contains("needs raised_from_low_priority"), "{all}");
+        assert!(all.contains("unknown placeholder {c}"), "{all}");
+        let all = problems(&(rule("", "{a}") + &rule("", "{b}").replace("\"b\"]", "\"class:z\"]")));
+        assert!(all.contains("the id is used twice"), "{all}");
+        assert!(
+            all.contains("unknown ingredient or class \"class:z\""),
+            "{all}"
+        );
+        let all = problems(
+            "[[limit]]\ningredient = \"a\"\nwhen = \"alcohol\"\n\
+             max_daily = { amount = 1, unit = \"mg\" }\nsources = [\"s\"]\n\
+             [[intended]]\nclass = \"nope\"\nbetween = [\"a\", \"b\"]\nreason = \"r\"\nsources = [\"s\"]\n",
+        );
+        assert!(all.contains("min_drinks_per_week is needed"), "{all}");
+        assert!(all.contains("not a duplicate-therapy class"), "{all}");
+    }
+}

@@ -17,19 +17,10 @@ use crate::helpers::root;
 /// The interaction findings (either check) for two medicines named by
 /// their canonical ingredients.
 fn pair_findings(x: &str, y: &str) -> Vec<Finding> {
-    let text = format!(
-        "[patient]\nid = \"T\"\nname = \"T\"\nborn = 1960-01-01\n\
-         [review]\ndate = 2026-11-20\nreviewer = \"R\"\n\
-         [[medications]]\nname = \"{x}\"\n[[medications]]\nname = \"{y}\"\n"
-    );
-    let record = medreview::record::parse(Path::new("pair.toml"), &text).unwrap();
-    let kb = Knowledge::embedded();
-    let regimen = Regimen::new(record, kb);
     let mut ids = [x, y];
     ids.sort();
     let subjects = ids.join("+");
-    checks::run(&regimen, kb)
-        .findings
+    findings_of(x, y)
         .into_iter()
         .filter(|f| {
             (f.check == "interaction" || f.check == "herb-food")
