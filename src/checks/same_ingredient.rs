@@ -220,10 +220,7 @@ fn lower_limit<'k>(cx: &CheckContext<'k>, ingredient: &str) -> Option<(&'k Limit
 fn taken_schedule(med: &MedicineUse) -> Option<Schedule> {
     let taking = med.medication.taking.as_deref()?;
     let schedule = read_sig(taking);
-    (schedule.understood()
-        && schedule.quantity.is_some()
-        && schedule.most_doses_per_day().is_some())
-    .then_some(schedule)
+    (schedule.understood() && schedule.most_per_day().is_some()).then_some(schedule)
 }
 
 /// The most of `ingredient` a medicine gives in a day, as taken where the
@@ -237,16 +234,13 @@ fn most_per_day(med: &MedicineUse, ingredient: &str, unit: Unit) -> Option<f64> 
         .amount?;
     let taken = taken_schedule(med);
     let schedule = taken.as_ref().unwrap_or(&med.schedule);
-    let quantity = schedule.quantity?;
-    let doses = f64::from(schedule.most_doses_per_day()?);
-    let units_per_dose = match (quantity.unit, per_volume_ml(med.resolved.per.as_deref())) {
-        (DoseUnit::Ml, Some(volume)) => quantity.amount / volume,
-        (DoseUnit::Tablet | DoseUnit::Capsule | DoseUnit::Dose, None) => quantity.amount,
+    let day = schedule.most_per_day()?;
+    let units_per_day = match (day.unit, per_volume_ml(med.resolved.per.as_deref())) {
+        (DoseUnit::Ml, Some(volume)) => day.amount / volume,
+        (DoseUnit::Tablet | DoseUnit::Capsule | DoseUnit::Dose, None) => day.amount,
         _ => return None,
     };
-    per_unit
-        .unit
-        .convert(per_unit.amount * units_per_dose * doses, unit)
+    per_unit.unit.convert(per_unit.amount * units_per_day, unit)
 }
 
 /// "30 mL" → 30; a per-unit product ("tablet") → None.

@@ -144,6 +144,29 @@ pub struct BeforeMeal {
     pub meal: Option<DoseTime>,
 }
 
+/// One step of a taper or a loading dose: "4 tabs daily x 3 days", "2 tabs
+/// on day 1".
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Step {
+    /// The first day of the step, counting the first day of the course as 1.
+    pub first_day: u32,
+    /// How many days it lasts; `None` for a last step that goes on.
+    pub days: Option<u32>,
+    pub quantity: Option<Quantity>,
+    /// "40 mg" when the step gives an amount by weight and no count.
+    pub mass: Option<Mass>,
+    /// Fixed times of day; empty for a single dose on a one-day step.
+    pub times: Vec<DoseTime>,
+}
+
+/// An amount by weight written in directions: "40 mg".
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Mass {
+    pub amount: f64,
+    /// "mg", "mcg" or "g".
+    pub unit: &'static str,
+}
+
 /// When and how a medicine is taken, read from `sig` or the structured
 /// fields.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -167,6 +190,11 @@ pub struct Schedule {
     pub site: Option<Site>,
     /// "max 8/day" or `max_per_day`.
     pub max_per_day: Option<String>,
+    /// A taper or loading dose, step by step ("4 tabs daily x 3 days, then
+    /// 3 tabs daily x 3 days"); empty for a single schedule. When it is not
+    /// empty, `quantity`, `times` and `course` are not set: each step has its
+    /// own.
+    pub steps: Vec<Step>,
     /// Words of the directions that could not be read.
     pub unread: Vec<String>,
 }
@@ -175,7 +203,8 @@ impl Schedule {
     /// Whether the directions were read completely, so they can be restated.
     pub fn understood(&self) -> bool {
         self.unread.is_empty()
-            && (self.as_needed
+            && (!self.steps.is_empty()
+                || self.as_needed
                 || self.weekly
                 || !self.times.is_empty()
                 || self.every_hours.is_some())
@@ -183,7 +212,7 @@ impl Schedule {
 
     /// Scheduled doses in a day (as-needed doses not counted).
     pub fn doses_per_day(&self) -> Option<u32> {
-        if self.as_needed || self.weekly {
+        if self.as_needed || self.weekly || !self.steps.is_empty() {
             return None;
         }
         if !self.times.is_empty() {
@@ -212,6 +241,9 @@ impl Schedule {
         if self.weekly {
             return None;
         }
+        if !self.steps.is_empty() {
+            return self.steps.iter().map(|s| s.times.len().max(1) as u32).max();
+        }
         if self.as_needed && !self.times.is_empty() {
             // "1 at bedtime if needed": at most the times named.
             return Some(self.times.len() as u32);
@@ -221,6 +253,37 @@ impl Schedule {
                 .then_some(self.every_hours.map(|(h, _)| 24 / h.clamp(1, 24)))
                 .flatten()
         })
+    }
+}
+
+impl Schedule {
+    /// The most taken in one day, in dose units: scheduled doses times the
+    /// amount, the highest step of a taper, or for as-needed use the most
+    /// the interval allows.
+    pub fn most_per_day(&self) -> Option<Quantity> {
+        if self.steps.is_empty() {
+            let q = self.quantity?;
+            let doses = self.most_doses_per_day()?;
+            return Some(Quantity {
+                amount: q.amount * f64::from(doses),
+                unit: q.unit,
+            });
+        }
+        let unit = self.steps.first()?.quantity?.unit;
+        self.steps
+            .iter()
+            .map(|s| {
+                let q = s.quantity.filter(|q| q.unit == unit)?;
+                Some(q.amount * s.times.len().max(1) as f64)
+            })
+            .try_fold(0.0_f64, |most, day| Some(most.max(day?)))
+            .map(|amount| Quantity { amount, unit })
+    }
+
+    /// How many days the whole taper lasts, when its last step ends.
+    pub fn taper_days(&self) -> Option<u32> {
+        let last = self.steps.last()?;
+        Some(last.first_day + last.days? - 1)
     }
 }
 
@@ -253,9 +316,33 @@ pub fn schedule_of(med: &Medication) -> Schedule {
 
 /// Reads one directions string.
 pub fn read_sig(sig: &str) -> Schedule {
+    let undotted = words_of(sig);
+    let words: Vec<&str> = undotted.iter().map(String::as_str).collect();
+    if words.contains(&"then") {
+        return read_steps(&words).unwrap_or_else(|| {
+            let mut schedule = read_words(&words);
+            schedule
+                .unread
+                .push("(steps that could not all be read)".into());
+            schedule
+        });
+    }
+    let schedule = read_words(&words);
+    if !schedule.understood() && sig.contains(',') {
+        // "6 tabs day 1, 5 tabs day 2, …": steps between commas.
+        let separated = words_of(&sig.replace(',', " then "));
+        let separated: Vec<&str> = separated.iter().map(String::as_str).collect();
+        if let Some(steps) = read_steps(&separated) {
+            return steps;
+        }
+    }
+    schedule
+}
+
+/// Lowercase words without punctuation; "t.i.d." is "tid".
+fn words_of(sig: &str) -> Vec<String> {
     let lower = sig.to_lowercase().replace(['(', ')', ',', ';'], " ");
-    // "t.i.d." and "a.c." are "tid" and "ac".
-    let undotted: Vec<String> = lower
+    lower
         .split_whitespace()
         .map(|w| {
             let w = w.trim_end_matches('.');
@@ -268,8 +355,11 @@ pub fn read_sig(sig: &str) -> Schedule {
                 w.to_owned()
             }
         })
-        .collect();
-    let words: Vec<&str> = undotted.iter().map(String::as_str).collect();
+        .collect()
+}
+
+/// Reads directions without steps.
+fn read_words(words: &[&str]) -> Schedule {
     let mut reading = Reading::default();
     let mut i = 0;
     while i < words.len() {
@@ -282,6 +372,100 @@ pub fn read_sig(sig: &str) -> Schedule {
         }
     }
     reading.finish()
+}
+
+/// Reads a taper or loading dose: steps joined by "then", each with its
+/// own amount, frequency and length ("x 3 days", "on day 1", "on days
+/// 2-5"), optionally ending in "stop". Every step but an ongoing last one
+/// must say how long it lasts, and stated day numbers must follow on; any
+/// doubt and the whole directions are left not understood.
+fn read_steps(words: &[&str]) -> Option<Schedule> {
+    let mut parts: Vec<&[&str]> = words.split(|w| *w == "then").collect();
+    let stop = |p: &[&str]| {
+        p.iter()
+            .all(|w| matches!(*w, "stop" | "discontinue" | "off" | "and" | "taking"))
+            && !p.is_empty()
+    };
+    let stops = parts.last().is_some_and(|p| stop(p));
+    if stops {
+        parts.pop();
+    }
+    if let [only] = parts[..]
+        && stops
+    {
+        // "1/2 tab qhs x 1 week then stop": one course, not a taper.
+        let schedule = read_words(only);
+        return schedule.course.is_some().then_some(schedule);
+    }
+    if parts.len() < 2 || parts.iter().any(|p| p.is_empty()) {
+        return None;
+    }
+    let mut steps: Vec<Step> = Vec::new();
+    let mut food = None;
+    let mut before_meal = None;
+    let mut site = None;
+    let count = parts.len();
+    for (i, part) in parts.into_iter().enumerate() {
+        let mut reading = Reading::default();
+        let mut at = 0;
+        while at < part.len() {
+            match reading.phrase(&part[at..]) {
+                0 => return None,
+                used => at += used,
+            }
+        }
+        let mass = reading.mass;
+        let days_named = reading.days.take();
+        let step = reading.finish();
+        let previous = steps.last();
+        let first_day = previous.map_or(1, |p| p.first_day + p.days.unwrap_or(0));
+        let days = match (step.course, days_named) {
+            (Some(_), Some(_)) => return None,
+            (Some(course), None) => Some(course.days()),
+            (None, Some((from, to))) if from == first_day => Some(to - from + 1),
+            (None, Some(_)) => return None,
+            (None, None) if i + 1 == count && !stops => None,
+            (None, None) => return None,
+        };
+        let (quantity, mass) = match (step.quantity, mass, previous) {
+            (None, None, Some(p)) => (p.quantity, p.mass),
+            (q, m, _) => (q, if q.is_some() { None } else { m }),
+        };
+        let plain = !step.as_needed && !step.weekly && step.every_hours.is_none();
+        let once = step.times.is_empty() && days == Some(1);
+        if !step.unread.is_empty()
+            || !plain
+            || (quantity.is_none() && mass.is_none())
+            || (step.times.is_empty() && !once)
+        {
+            return None;
+        }
+        match (food, step.food) {
+            (Some(a), Some(b)) if a != b => return None,
+            (_, Some(b)) => food = Some(b),
+            _ => {}
+        }
+        if step.before_meal.is_some() {
+            before_meal = step.before_meal;
+        }
+        if step.site.is_some() {
+            site = step.site;
+        }
+        steps.push(Step {
+            first_day,
+            days,
+            quantity,
+            mass,
+            times: step.times,
+        });
+    }
+    Some(Schedule {
+        food,
+        before_meal,
+        site,
+        steps,
+        ..Schedule::default()
+    })
 }
 
 /// What the reader has gathered from a directions string so far.
@@ -306,6 +490,10 @@ struct Reading {
     minutes_before: Option<u32>,
     site: Option<Site>,
     max_per_day: Option<String>,
+    /// "40 mg": the last amount by weight, for the steps of a taper.
+    mass: Option<Mass>,
+    /// "on day 1", "days 2-5": the days of a step, first and last.
+    days: Option<(u32, u32)>,
     unread: Vec<String>,
 }
 
@@ -326,6 +514,10 @@ impl Reading {
         };
         sort_times(&mut times);
         times.dedup();
+        if let Some((from, to)) = self.days {
+            // "days 1-21" outside a taper: a cycle the schedule cannot hold.
+            self.unread.push(format!("(days {from} to {to})"));
+        }
         if self.quantities_differ {
             self.unread
                 .push("(different amounts at different times)".into());
@@ -343,6 +535,7 @@ impl Reading {
             before_meal: self.before_meal,
             site: self.site,
             max_per_day: self.max_per_day,
+            steps: Vec::new(),
             unread: self.unread,
         }
     }
@@ -382,6 +575,9 @@ impl Reading {
         if let Some(used) = self.weekday(w) {
             return used;
         }
+        if let Some(used) = self.day_numbers(w) {
+            return used;
+        }
         match first {
             "od" | "os" | "ou" => {
                 self.site = Some(match first {
@@ -415,8 +611,7 @@ impl Reading {
             }
             "po" | "orally" | "sl" | "sublingually" | "inh" | "inhaled" | "top" | "topically"
             | "subq" | "sc" | "sq" | "im" | "pr" | "take" | "use" | "inhale" | "instill"
-            | "apply" | "chew" | "give" | "and" | "then" | "to" | "skin" | "affected" | "area"
-            | "the" => 1,
+            | "apply" | "chew" | "give" | "and" | "to" | "skin" | "affected" | "area" | "the" => 1,
             "by" if next == Some("mouth") => 2,
             // "70 mg tab once weekly": a bare unit is one of it.
             word if self.quantity.is_none() && DoseUnit::parse(word).is_some() => {
@@ -474,10 +669,18 @@ impl Reading {
             self.set_quantity(Quantity { amount, unit });
             return 1;
         }
-        if matches!(next, Some("mg" | "mcg" | "g" | "gram" | "grams")) {
+        let mass_unit = |word: &str| match word {
+            "mg" => Some("mg"),
+            "mcg" => Some("mcg"),
+            "g" | "gram" | "grams" => Some("g"),
+            _ => None,
+        };
+        if let Some(unit) = next.and_then(mass_unit) {
+            self.mass = Some(Mass { amount, unit });
             return 2;
         }
-        if matches!(glued, "mg" | "mcg" | "g") {
+        if let Some(unit) = mass_unit(glued) {
+            self.mass = Some(Mass { amount, unit });
             return 1;
         }
         if let Some(per) = match next {
@@ -665,6 +868,32 @@ impl Reading {
         let day = DAYS.iter().position(|d| word.trim_end_matches('s') == *d)?;
         self.weekday = Some(day as u8);
         self.weekly = true;
+        Some(used)
+    }
+
+    /// "on day 1", "day 1", "on days 2-5", "days 2 to 5": the days of one
+    /// step of a course.
+    fn day_numbers(&mut self, w: &[&str]) -> Option<usize> {
+        let skip = usize::from(w[0] == "on");
+        let day = *w.get(skip)?;
+        let value = |s: &str| s.parse::<u32>().ok().filter(|n| *n > 0);
+        let (range, used) = match day {
+            "day" => ((value(w.get(skip + 1)?)?, None), skip + 2),
+            "days" => match (w.get(skip + 1)?.split_once('-'), w.get(skip + 2)) {
+                (Some((a, b)), _) => ((value(a)?, Some(value(b)?)), skip + 2),
+                (None, Some(&"to" | &"through")) => (
+                    (value(w[skip + 1])?, Some(value(w.get(skip + 3)?)?)),
+                    skip + 4,
+                ),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        let (from, to) = (range.0, range.1.unwrap_or(range.0));
+        if to < from {
+            return None;
+        }
+        self.days = Some((from, to));
         Some(used)
     }
 
@@ -940,8 +1169,35 @@ mod tests {
         let s = read_sig("70 mg tab once weekly on Monday");
         assert!(s.weekly && s.understood());
         assert_eq!(s.weekday, Some(0));
-        // A taper is several schedules in one: it is not restated.
-        assert!(!read_sig("4 tabs daily x 3 days then 3 tabs daily x 3 days").understood());
+    }
+
+    #[test]
+    fn reads_tapers_step_by_step() {
+        let s = read_sig("4 tabs daily x 3 days, then 3 tabs daily x 3 days, then stop");
+        assert!(s.understood(), "{:?}", s.unread);
+        let days: Vec<_> = s.steps.iter().map(|s| (s.first_day, s.days)).collect();
+        assert_eq!(days, vec![(1, Some(3)), (4, Some(3))]);
+        assert_eq!(s.steps[0].quantity, q(4.0, DoseUnit::Tablet));
+        assert_eq!(s.taper_days(), Some(6));
+        // The highest step counts for daily totals.
+        assert_eq!(s.most_per_day(), q(4.0, DoseUnit::Tablet));
+        assert_eq!(s.doses_per_day(), None);
+
+        // A last step without a length goes on.
+        let s = read_sig("1 tab bid x 7 days then 1 tab daily");
+        assert_eq!(s.steps[1].days, None);
+        assert_eq!(s.taper_days(), None);
+        assert_eq!(s.most_per_day(), q(2.0, DoseUnit::Tablet));
+
+        // Day numbers must follow on from the step before.
+        assert!(read_sig("2 tabs on day 1 then 1 tab daily on days 2-5").understood());
+        assert!(!read_sig("2 tabs on day 1 then 1 tab daily on days 3-5").understood());
+        // Every step but the last needs a length; each needs its times.
+        assert!(!read_sig("1 tab daily then 2 tabs daily").understood());
+        assert!(!read_sig("1 tab daily x 3 days then 2 tabs").understood());
+        assert!(!read_sig("1 tab q6h x 2 days then 1 tab prn").understood());
+        // Day numbers outside a taper are a cycle, not a schedule.
+        assert!(!read_sig("1 tab daily days 1-21").understood());
     }
 
     #[test]

@@ -63,6 +63,7 @@ pub struct Strings {
     pub as_needed_title: &'static str,
     pub weekly_title: &'static str,
     pub interval_title: &'static str,
+    pub steps_title: &'static str,
     pub unclear_title: &'static str,
     pub watch_title: &'static str,
     pub watch_intro: &'static str,
@@ -150,6 +151,7 @@ static EN: Strings = Strings {
     as_needed_title: "Only when you need them",
     weekly_title: "Once a week",
     interval_title: "At set hours through the day",
+    steps_title: "The amount changes from day to day",
     unclear_title: "Follow the label for these",
     watch_title: "What to watch for",
     watch_intro: "Most people have no problems. Call us if you notice these signs.",
@@ -229,6 +231,7 @@ static ES: Strings = Strings {
     as_needed_title: "Solo cuando las necesite",
     weekly_title: "Una vez a la semana",
     interval_title: "A ciertas horas del día",
+    steps_title: "La cantidad cambia de un día a otro",
     unclear_title: "Para estas, siga la etiqueta",
     watch_title: "Qué vigilar",
     watch_intro: "La mayoría de las personas no tiene problemas. Llámenos si nota \

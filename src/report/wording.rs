@@ -124,7 +124,9 @@ pub fn directions(schedule: &Schedule, written: Option<&str>, language: Language
     let it = if en { "it" } else { "la" };
     let mut sentences = Vec::new();
 
-    if schedule.as_needed {
+    if !schedule.steps.is_empty() {
+        sentences.extend(steps(schedule, language));
+    } else if schedule.as_needed {
         let mut s = format!("{verb} {}", dose.clone().unwrap_or_else(|| it.into()));
         if !schedule.times.is_empty() {
             // "1 tablet in the morning or 1 tablet in the evening": the
@@ -282,6 +284,13 @@ pub fn directions(schedule: &Schedule, written: Option<&str>, language: Language
         }
         _ => {}
     }
+    if let Some(last) = schedule.taper_days() {
+        sentences.push(if en {
+            format!("Stop after day {last}.")
+        } else {
+            format!("Pare después del día {last}.")
+        });
+    }
     if let Some(course) = schedule.course {
         let (n, weeks) = (course.count, course.weeks);
         sentences.push(match (n, weeks, en) {
@@ -303,6 +312,43 @@ pub fn directions(schedule: &Schedule, written: Option<&str>, language: Language
         sentences.push(max);
     }
     sentences.join(" ")
+}
+
+/// A taper, a sentence a step: "Days 1 to 3: take 4 tablets in the
+/// morning." and "Then stop." when the last step ends.
+fn steps(schedule: &Schedule, language: Language) -> Vec<String> {
+    let en = language == Language::En;
+    let sentences: Vec<String> = schedule
+        .steps
+        .iter()
+        .map(|step| {
+            let days = match (step.days, en) {
+                (Some(1), true) => format!("Day {}", step.first_day),
+                (Some(1), false) => format!("Día {}", step.first_day),
+                (Some(n), true) => format!("Days {} to {}", step.first_day, step.first_day + n - 1),
+                (Some(n), false) => format!("Días {} a {}", step.first_day, step.first_day + n - 1),
+                (None, true) => format!("From day {} on", step.first_day),
+                (None, false) => format!("Desde el día {}", step.first_day),
+            };
+            let dose = match (step.quantity, step.mass) {
+                (Some(q), _) => quantity(q, language),
+                (None, Some(m)) => format!("{} {}", amount(m.amount), m.unit),
+                (None, None) => (if en { "it" } else { "la" }).into(),
+            };
+            let verb = verb(step.quantity.map(|q| q.unit), language).to_lowercase();
+            if step.times.is_empty() {
+                return format!("{days}: {verb} {dose}.");
+            }
+            let parts: Vec<String> = step
+                .times
+                .iter()
+                .map(|t| format!("{dose} {}", time_phrase(*t, language)))
+                .collect();
+            let joined = crate::checks::join_names(&parts, if en { "and" } else { "y" });
+            format!("{days}: {verb} {joined}.")
+        })
+        .collect();
+    sentences
 }
 
 /// "max 8/day" or "8 tablets" → "Do not take more than 8 tablets in 1 day".

@@ -18,6 +18,8 @@ pub struct ScheduleView {
     pub weekly: Vec<Labelled>,
     /// Every N hours where that does not fit the four times of day.
     pub interval: Vec<Labelled>,
+    /// Tapers and loading doses: a different amount from step to step.
+    pub steps: Vec<Labelled>,
     pub unclear: Vec<Labelled>,
 }
 
@@ -71,6 +73,7 @@ pub(super) fn schedule(regimen: &Regimen, t: &Strings, language: Language) -> Sc
         as_needed: vec![],
         weekly: vec![],
         interval: vec![],
+        steps: vec![],
         unclear: vec![],
     };
     for m in regimen.active() {
@@ -85,6 +88,18 @@ pub(super) fn schedule(regimen: &Regimen, t: &Strings, language: Language) -> Sc
             view.unclear.push(Labelled {
                 label: name,
                 value: how,
+            });
+        } else if !s.steps.is_empty() {
+            let start = m.medication.started.map(|d| {
+                let date = crate::report::wording::long_date(d, language);
+                match language {
+                    Language::En => format!(" Day 1 was {date}."),
+                    Language::Es => format!(" El día 1 fue el {date}."),
+                }
+            });
+            view.steps.push(Labelled {
+                label: name,
+                value: how + &start.unwrap_or_default(),
             });
         } else if s.as_needed {
             view.as_needed.push(Labelled {
