@@ -8,17 +8,20 @@
 //! for what may go in.
 
 pub mod model;
+mod patient_rules;
 pub mod resolve;
 mod rules;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
+pub use model::{Advice, DurationRule, KidneyMeasure, PatientRule, SideEffectRule, Symptom};
 pub use model::{
     AllergyGroup, Amount, Class, Condition, CrossReaction, Exposure, FoodRule, Ingredient,
     IngredientKind, IntendedCombination, InteractionRule, Limit, LimitWhen, PairCheck, Product,
     ProductType, Severity, Unit,
 };
+use patient_rules::PatientRules;
 pub use resolve::{Resolved, ResolvedIngredient};
 
 /// The knowledge base's release, printed in every reviewer's appendix.
@@ -47,6 +50,11 @@ pub const FILES: &[(&str, &str)] = &[
         "duplicate-therapy.toml",
         include_str!("data/duplicate-therapy.toml"),
     ),
+    ("renal.toml", include_str!("data/renal.toml")),
+    ("hepatic.toml", include_str!("data/hepatic.toml")),
+    ("durations.toml", include_str!("data/durations.toml")),
+    ("side-effects.toml", include_str!("data/side-effects.toml")),
+    ("older-adult.toml", include_str!("data/older-adult.toml")),
 ];
 
 /// The loaded, validated knowledge base.
@@ -61,6 +69,7 @@ pub struct Knowledge {
     limits: Vec<Limit>,
     conditions: Vec<Condition>,
     intended: Vec<IntendedCombination>,
+    patient_rules: PatientRules,
     /// normalised allergy name → index into `allergies`.
     allergy_names: HashMap<String, usize>,
     /// ingredient name → ids of the classes it belongs to, sorted.
@@ -113,6 +122,12 @@ impl Knowledge {
                 all.limit.extend(file.limit);
                 all.condition.extend(file.condition);
                 all.intended.extend(file.intended);
+                all.renal.extend(file.renal);
+                all.hepatic.extend(file.hepatic);
+                all.older_adult.extend(file.older_adult);
+                all.duration.extend(file.duration);
+                all.symptom.extend(file.symptom);
+                all.side_effect.extend(file.side_effect);
             }
         }
         if !problems.is_empty() {
@@ -147,7 +162,21 @@ impl Knowledge {
             limit: limits,
             condition: conditions,
             intended,
+            renal,
+            hepatic,
+            older_adult,
+            duration,
+            symptom,
+            side_effect,
         } = file;
+        let patient_rules = PatientRules {
+            renal,
+            hepatic,
+            older_adult,
+            durations: duration,
+            symptoms: symptom,
+            side_effects: side_effect,
+        };
         let mut problems = Vec::new();
         let mut ingredients = BTreeMap::new();
         let mut index = HashMap::new();
@@ -302,6 +331,22 @@ impl Knowledge {
                 }
             }
         }
+        for c in &conditions {
+            for i in &c.implies {
+                if !conditions.iter().any(|x| x.id == *i) {
+                    problems.push(format!("condition {}: implies unknown \"{i}\"", c.id));
+                }
+            }
+        }
+        let condition_known = |id: &str| conditions.iter().any(|c| c.id == id);
+        let class_scored = |id: &str| classes.get(id).is_some_and(|c| !c.scores.is_empty());
+        patient_rules::validate(
+            &patient_rules,
+            &subject_known,
+            &condition_known,
+            &class_scored,
+            &mut problems,
+        );
         if !problems.is_empty() {
             return Err(KnowledgeError { problems });
         }
@@ -320,6 +365,7 @@ impl Knowledge {
             limits,
             conditions,
             intended,
+            patient_rules,
             allergy_names,
             classes_of,
             index,
@@ -366,7 +412,11 @@ impl Knowledge {
     /// Whether an ingredient is named by a rule subject (an ingredient name
     /// or `class:<id>`), `except` left out.
     pub fn matches(&self, subject: &str, except: &[String], ingredient: &str) -> bool {
-        if except.iter().any(|e| e == ingredient) {
+        let excepted = |e: &String| match e.strip_prefix("class:") {
+            Some(id) => self.classes_of(ingredient).iter().any(|c| c == id),
+            None => e == ingredient,
+        };
+        if except.iter().any(excepted) {
             return false;
         }
         match subject.strip_prefix("class:") {
@@ -426,9 +476,107 @@ impl Knowledge {
         let words = format!(" {} ", resolve::normalise(text));
         self.conditions
             .iter()
-            .filter(|c| c.names.iter().any(|n| words.contains(&format!(" {n} "))))
-            .map(|c| c.id.as_str())
+            .filter(|c| {
+                c.names
+                    .iter()
+                    .any(|n| words.contains(&format!(" {} ", resolve::normalise(n))))
+            })
+            .flat_map(|c| {
+                std::iter::once(c.id.as_str()).chain(c.implies.iter().map(String::as_str))
+            })
             .collect()
+    }
+
+    /// Every condition id the record's conditions name, sorted, without
+    /// repeats.
+    pub fn record_conditions(&self, conditions: &[String]) -> Vec<&str> {
+        let mut ids: Vec<&str> = conditions
+            .iter()
+            .flat_map(|text| self.conditions_in(text))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+
+    /// How many conditions the knowledge base knows.
+    pub fn condition_count(&self) -> usize {
+        self.conditions.len()
+    }
+
+    /// The clinical name of a condition id.
+    pub fn condition_name(&self, id: &str) -> Option<&str> {
+        self.conditions
+            .iter()
+            .find(|c| c.id == id)
+            .map(|c| c.name.as_str())
+    }
+
+    /// Kidney-function rules, in file order.
+    pub fn renal_rules(&self) -> &[PatientRule] {
+        &self.patient_rules.renal
+    }
+
+    /// Liver rules, in file order.
+    pub fn hepatic_rules(&self) -> &[PatientRule] {
+        &self.patient_rules.hepatic
+    }
+
+    /// Older-adult rules (Beers, STOPP), in file order.
+    pub fn older_adult_rules(&self) -> &[PatientRule] {
+        &self.patient_rules.older_adult
+    }
+
+    /// Usual-duration rules for the `outdated` check, in file order.
+    pub fn duration_rules(&self) -> &[DurationRule] {
+        &self.patient_rules.durations
+    }
+
+    /// Known symptoms, in file order.
+    pub fn symptoms(&self) -> &[Symptom] {
+        &self.patient_rules.symptoms
+    }
+
+    /// The known symptoms a reported symptom names ("gets dizzy when
+    /// standing up"), matching whole words. A symptom named only by words
+    /// inside a longer phrase of another ("dizzy" in "dizzy when
+    /// standing") gives way to the more specific one.
+    pub fn symptoms_in(&self, text: &str) -> Vec<&Symptom> {
+        let words = format!(" {} ", resolve::normalise(text));
+        let matched: Vec<(&Symptom, Vec<String>)> = self
+            .patient_rules
+            .symptoms
+            .iter()
+            .map(|s| {
+                let phrases: Vec<String> = s
+                    .names
+                    .iter()
+                    .map(|n| format!(" {} ", resolve::normalise(n)))
+                    .filter(|n| words.contains(n.as_str()))
+                    .collect();
+                (s, phrases)
+            })
+            .filter(|(_, phrases)| !phrases.is_empty())
+            .collect();
+        matched
+            .iter()
+            .filter(|(s, phrases)| {
+                !phrases.iter().all(|p| {
+                    matched.iter().any(|(other, longer)| {
+                        other.id != s.id
+                            && longer
+                                .iter()
+                                .any(|l| l.len() > p.len() && l.contains(p.as_str()))
+                    })
+                })
+            })
+            .map(|(s, _)| *s)
+            .collect()
+    }
+
+    /// Side-effect rules, in file order.
+    pub fn side_effect_rules(&self) -> &[SideEffectRule] {
+        &self.patient_rules.side_effects
     }
 
     /// Allergy groups, in file order.

@@ -29,6 +29,18 @@ pub struct KnowledgeFile {
     pub condition: Vec<Condition>,
     #[serde(default)]
     pub intended: Vec<IntendedCombination>,
+    #[serde(default)]
+    pub renal: Vec<PatientRule>,
+    #[serde(default)]
+    pub hepatic: Vec<PatientRule>,
+    #[serde(default, rename = "older-adult")]
+    pub older_adult: Vec<PatientRule>,
+    #[serde(default)]
+    pub duration: Vec<DurationRule>,
+    #[serde(default)]
+    pub symptom: Vec<Symptom>,
+    #[serde(default, rename = "side-effect")]
+    pub side_effect: Vec<SideEffectRule>,
 }
 
 /// How serious a finding is, least to most.
@@ -408,6 +420,146 @@ pub struct Condition {
     /// Lowercase words or phrases that mean this condition when they occur
     /// as whole words in a record's condition ("cirrhosis", "hepatitis c").
     pub names: Vec<String>,
+    /// Broader conditions that hold as well (cirrhosis → liver-disease).
+    #[serde(default)]
+    pub implies: Vec<String>,
+}
+
+/// A rule on one medicine against the patient, for the `renal`, `hepatic`
+/// and `older-adult` checks (the table it sits in names the check).
+///
+/// Its trigger is every field given, all of which must hold:
+/// - `measure` with `below` (and `at_least`): kidney function in that band;
+/// - `conditions`: the record names one of these condition ids;
+/// - `unless`: the record names none of these;
+/// - `lab` with `lab_at_least` / `lab_below`: a lab value in that range;
+/// - `drinks_at_least`: alcohol drinks a week;
+/// - `min_age` (65 for every `older-adult` rule when not given);
+/// - `max_daily`: the dose the patient takes is above this (when the dose
+///   cannot be worked out the rule fires and says so);
+/// - `count_at_least`: that many different medicines of the `class:`
+///   subject are taken together;
+/// - `score_at_least`: the scores of the `class:` subject's members taken
+///   add up to this.
+///
+/// When several rules fire for one ingredient in one check, the most severe
+/// wins (then the first in file order).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PatientRule {
+    pub id: String,
+    /// An ingredient or `class:<id>`.
+    pub subject: String,
+    /// Class members never matched by this rule.
+    #[serde(default)]
+    pub except: Vec<String>,
+    pub severity: Severity,
+    pub measure: Option<KidneyMeasure>,
+    /// Fires when kidney function is below this (mL/min or mL/min/1.73 m²).
+    pub below: Option<f64>,
+    /// …and at or above this.
+    pub at_least: Option<f64>,
+    #[serde(default)]
+    pub conditions: Vec<String>,
+    #[serde(default)]
+    pub unless: Vec<String>,
+    pub lab: Option<String>,
+    pub lab_at_least: Option<f64>,
+    pub lab_below: Option<f64>,
+    pub drinks_at_least: Option<u32>,
+    pub min_age: Option<u32>,
+    pub max_daily: Option<Amount>,
+    pub count_at_least: Option<u32>,
+    pub score_at_least: Option<u32>,
+    /// What to do: avoid, reduce to a stated dose, or monitor.
+    pub advice: Advice,
+    pub title: String,
+    /// For the prescriber: what can happen.
+    pub consequence: String,
+    /// For the prescriber: the recommended action, with the stated dose.
+    pub action: String,
+    /// For the patient, grade 6 or lower; `{medicine}` is the medicine as
+    /// the record names it.
+    pub patient: String,
+    pub patient_es: String,
+    pub sources: Vec<String>,
+}
+
+/// Which estimate of kidney function a renal rule is stated in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KidneyMeasure {
+    /// eGFR, mL/min/1.73 m².
+    Egfr,
+    /// Creatinine clearance (Cockcroft–Gault), mL/min.
+    Crcl,
+}
+
+/// The kind of recommendation a patient rule makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Advice {
+    Avoid,
+    Reduce,
+    Monitor,
+}
+
+/// How long a medicine is usually needed, for the `outdated` check: on the
+/// list longer than `max_days` since it was started (or its course ended)
+/// with none of the `unless` conditions.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DurationRule {
+    pub id: String,
+    /// An ingredient or `class:<id>`.
+    pub subject: String,
+    #[serde(default)]
+    pub except: Vec<String>,
+    pub max_days: u32,
+    /// Only for medicines taken as needed (an opioid kept "just in case").
+    #[serde(default)]
+    pub as_needed_only: bool,
+    #[serde(default)]
+    pub unless: Vec<String>,
+    pub severity: Severity,
+    pub title: String,
+    pub consequence: String,
+    pub action: String,
+    pub patient: String,
+    pub patient_es: String,
+    pub sources: Vec<String>,
+}
+
+/// A symptom as patients report it, for the `side-effect` check.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Symptom {
+    pub id: String,
+    /// Clinical name ("Orthostatic dizziness").
+    pub name: String,
+    /// Plain words, to fit "Your … may be a side effect" ("dizziness when
+    /// you stand up").
+    pub plain: String,
+    pub plain_es: String,
+    /// Lowercase phrases that mean it when they occur as whole words in a
+    /// reported symptom ("dizzy when standing", "lightheaded").
+    pub names: Vec<String>,
+}
+
+/// Medicines known to cause a symptom.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SideEffectRule {
+    pub id: String,
+    pub symptom: String,
+    /// Ingredients or `class:<id>`.
+    pub subjects: Vec<String>,
+    #[serde(default)]
+    pub except: Vec<String>,
+    pub severity: Severity,
+    /// For the prescriber: the mechanism or how often, and what to consider.
+    pub action: String,
+    pub sources: Vec<String>,
 }
 
 /// Two members of a duplicate-therapy class that are usually combined on

@@ -133,7 +133,7 @@ pub(super) fn validate(
     names
 }
 
-fn subject_problem(
+pub(super) fn subject_problem(
     owner: &str,
     subject: &str,
     known: &dyn Fn(&str) -> bool,
@@ -146,7 +146,7 @@ fn subject_problem(
     }
 }
 
-fn texts(owner: &str, fields: &[(&str, &String)], out: &mut Vec<String>) {
+pub(super) fn texts(owner: &str, fields: &[(&str, &String)], out: &mut Vec<String>) {
     for (field, text) in fields {
         if text.trim().is_empty() {
             out.push(format!("{owner}: {field} is empty"));
@@ -154,14 +154,14 @@ fn texts(owner: &str, fields: &[(&str, &String)], out: &mut Vec<String>) {
     }
 }
 
-fn cited(owner: &str, sources: &[String], out: &mut Vec<String>) {
+pub(super) fn cited(owner: &str, sources: &[String], out: &mut Vec<String>) {
     if sources.iter().all(|s| s.trim().is_empty()) {
         out.push(format!("{owner} cites no source"));
     }
 }
 
 /// Patient wording may hold only the rule's own placeholders.
-fn placeholders(owner: &str, text: &str, allowed: &[&str], out: &mut Vec<String>) {
+pub(super) fn placeholders(owner: &str, text: &str, allowed: &[&str], out: &mut Vec<String>) {
     if text.trim().is_empty() {
         out.push(format!("{owner}: patient wording is empty"));
     }
