@@ -393,6 +393,18 @@ pub fn knowledge(name: Option<&str>, w: &mut dyn Write) -> i32 {
             kb.limits().len(),
             kb.intended_combinations().len()
         );
+        let _ = writeln!(
+            w,
+            "patient rules: {} renal, {} hepatic, {} older-adult, {} usual durations; {} \
+             symptoms with {} side-effect rules; {} conditions",
+            kb.renal_rules().len(),
+            kb.hepatic_rules().len(),
+            kb.older_adult_rules().len(),
+            kb.duration_rules().len(),
+            kb.symptoms().len(),
+            kb.side_effect_rules().len(),
+            kb.condition_count()
+        );
         return EXIT_OK;
     };
     let r = kb.resolve(name, None);
@@ -470,6 +482,38 @@ pub fn knowledge(name: Option<&str>, w: &mut dyn Write) -> i32 {
             .collect();
         if !foods.is_empty() {
             let _ = writeln!(w, "    food, drink and habit rules: {}", foods.join(", "));
+        }
+        for (table, rules) in [
+            ("renal", kb.renal_rules()),
+            ("hepatic", kb.hepatic_rules()),
+            ("older-adult", kb.older_adult_rules()),
+        ] {
+            let ids: Vec<&str> = rules
+                .iter()
+                .filter(|r| named(&r.subject, &r.except))
+                .map(|r| r.id.as_str())
+                .collect();
+            if !ids.is_empty() {
+                let _ = writeln!(w, "    {table} rules: {}", ids.join(", "));
+            }
+        }
+        let durations: Vec<&str> = kb
+            .duration_rules()
+            .iter()
+            .filter(|r| named(&r.subject, &r.except))
+            .map(|r| r.id.as_str())
+            .collect();
+        if !durations.is_empty() {
+            let _ = writeln!(w, "    usual-duration rules: {}", durations.join(", "));
+        }
+        let effects: Vec<&str> = kb
+            .side_effect_rules()
+            .iter()
+            .filter(|r| r.subjects.iter().any(|s| named(s, &r.except)))
+            .map(|r| r.symptom.as_str())
+            .collect();
+        if !effects.is_empty() {
+            let _ = writeln!(w, "    side effects known: {}", effects.join(", "));
         }
         for source in &i.sources {
             let _ = writeln!(w, "    source: {source}");

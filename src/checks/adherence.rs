@@ -1,5 +1,12 @@
 //! `adherence`: the patient uses a medicine differently from its directions,
 //! as recorded in the medication's `taking` field.
+//!
+//! The difference is named when it can be told: `taking` read as
+//! directions ("2 tabs bid") is compared with the directions' daily amount
+//! (more or less than directed, an as-needed medicine taken on a schedule);
+//! otherwise common words say it ("skips", "forgets", "stopped", "double",
+//! "extra", "every day"). What cannot be told is reported as a difference
+//! without a kind, quoting the patient's words.
 
 use super::{Check, CheckContext, CheckDoc, Finding, Severity, finding_id, prescribers_of};
 
@@ -40,6 +47,7 @@ impl Check for Adherence {
                     .clone()
                     .or_else(|| m.medication.dose.clone())
                     .unwrap_or_else(|| "no directions recorded".into());
+                let usage = usage(m, taking);
                 let mut subjects: Vec<String> = m.ingredient_names().map(str::to_owned).collect();
                 if subjects.is_empty() {
                     subjects.push(crate::knowledge::resolve::name_key(name));
@@ -51,7 +59,7 @@ impl Check for Adherence {
                     medicines: vec![name.clone()],
                     ingredients: m.ingredient_names().map(str::to_owned).collect(),
                     prescribers: prescribers_of([m]),
-                    title: format!("{name} used differently from the directions"),
+                    title: format!("{name}: {}", usage.title()),
                     patient_text: cx.say(
                         format!(
                             "You told us how you use {name}: \"{taking}\". That is not what the label \
@@ -70,11 +78,106 @@ impl Check for Adherence {
                     ),
                     patient_action: true,
                     evidence: vec![DOC.references[0].to_owned()],
-                    context: vec![format!("directions: {written}"), format!("patient reports: {taking}")],
+                    context: vec![
+                        format!("directions: {written}"),
+                        format!("patient reports: {taking}"),
+                        format!("read as: {}", usage.title()),
+                    ],
                     decision: None,
                 })
             })
             .collect()
+    }
+}
+
+/// How the use differs from the directions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Usage {
+    /// More per day than directed.
+    More,
+    /// Less per day than directed, or doses skipped.
+    Less,
+    /// Not taken at all.
+    NotTaking,
+    /// Directed as needed, taken every day.
+    AsNeededDaily,
+    /// Different in a way the words do not say.
+    Different,
+}
+
+impl Usage {
+    pub fn title(self) -> &'static str {
+        match self {
+            Usage::More => "taken more than directed",
+            Usage::Less => "taken less than directed",
+            Usage::NotTaking => "not taken",
+            Usage::AsNeededDaily => "an as-needed medicine taken every day",
+            Usage::Different => "used differently from the directions",
+        }
+    }
+}
+
+/// Tells how `taking` differs from the medicine's directions.
+pub fn usage(med: &crate::regimen::MedicineUse, taking: &str) -> Usage {
+    let directed = &med.schedule;
+    let taken = crate::regimen::sig::read_sig(taking);
+    if taken.understood() {
+        if directed.as_needed && !taken.as_needed && taken.doses_per_day().is_some() {
+            return Usage::AsNeededDaily;
+        }
+        if let (Some(a), Some(b)) = (directed.most_per_day(), taken.most_per_day())
+            && a.unit == b.unit
+        {
+            if b.amount > a.amount + 1e-9 {
+                return Usage::More;
+            }
+            if b.amount + 1e-9 < a.amount {
+                return Usage::Less;
+            }
+        }
+    }
+    let text = format!(" {} ", crate::knowledge::resolve::normalise(taking));
+    let has = |words: &[&str]| words.iter().any(|w| text.contains(&format!(" {w} ")));
+    if has(&[
+        "not taking",
+        "doesnt take",
+        "does not take",
+        "stopped",
+        "stopped taking",
+        "never takes",
+        "quit",
+        "no longer takes",
+        "ran out",
+    ]) {
+        Usage::NotTaking
+    } else if has(&[
+        "skips",
+        "skip",
+        "skipping",
+        "misses",
+        "missed",
+        "forgets",
+        "forgot",
+        "half",
+        "sometimes",
+        "only when",
+        "less",
+    ]) {
+        Usage::Less
+    } else if has(&[
+        "double",
+        "doubles",
+        "extra",
+        "more",
+        "twice the",
+        "instead of 1",
+        "instead of one",
+    ]) {
+        Usage::More
+    } else if directed.as_needed && has(&["every day", "daily", "every night", "each day"]) {
+        Usage::AsNeededDaily
+    } else {
+        Usage::Different
     }
 }
 
@@ -102,5 +205,29 @@ mod tests {
              [[medications]]\nname = \"Aleve\"\nstatus = \"stopped\"\ntaking = \"took more\"\n",
         );
         assert!(findings(&Adherence, &r).is_empty());
+    }
+
+    #[test]
+    fn names_the_kind_of_difference() {
+        let r = regimen(
+            "[[medications]]\nname = \"metformin 500 mg\"\nsig = \"1 tab po bid\"\n\
+             [[medications]]\nname = \"lisinopril 10 mg\"\nsig = \"1 tab daily\"\n\
+             [[medications]]\nname = \"Tylenol\"\nsig = \"2 tabs q6h prn pain\"\n\
+             [[medications]]\nname = \"atorvastatin 20 mg\"\nsig = \"1 tab qhs\"\n\
+             [[medications]]\nname = \"amlodipine 5 mg\"\nsig = \"1 tab daily\"\n",
+        );
+        let m = &r.medicines;
+        assert_eq!(usage(&m[0], "skips the evening dose"), Usage::Less);
+        assert_eq!(usage(&m[0], "1 tab daily"), Usage::Less);
+        assert_eq!(usage(&m[1], "2 tabs daily"), Usage::More);
+        assert_eq!(usage(&m[1], "takes 2 instead of 1"), Usage::More);
+        assert_eq!(usage(&m[2], "2 tabs tid"), Usage::AsNeededDaily);
+        assert_eq!(
+            usage(&m[2], "takes it every day for her knees"),
+            Usage::AsNeededDaily
+        );
+        assert_eq!(usage(&m[3], "stopped it in October"), Usage::NotTaking);
+        // The same amount at another time is a difference without a kind.
+        assert_eq!(usage(&m[4], "takes it with dinner"), Usage::Different);
     }
 }

@@ -225,7 +225,7 @@ fn taken_schedule(med: &MedicineUse) -> Option<Schedule> {
 
 /// The most of `ingredient` a medicine gives in a day, as taken where the
 /// record says how it is taken, else as directed, in `unit`.
-fn most_per_day(med: &MedicineUse, ingredient: &str, unit: Unit) -> Option<f64> {
+pub(super) fn most_per_day(med: &MedicineUse, ingredient: &str, unit: Unit) -> Option<f64> {
     let per_unit: Amount = med
         .resolved
         .ingredients
@@ -251,7 +251,7 @@ fn per_volume_ml(per: Option<&str>) -> Option<f64> {
 }
 
 /// An amount as printed: whole numbers without a decimal point.
-fn number(value: f64) -> String {
+pub(super) fn number(value: f64) -> String {
     if value.fract() == 0.0 {
         format!("{}", value as i64)
     } else {

@@ -174,6 +174,10 @@ pub struct Schedule {
     pub quantity: Option<Quantity>,
     /// Fixed times of day, in the order of the day.
     pub times: Vec<DoseTime>,
+    /// Whether the directions name the times ("qam", "at bedtime", "with
+    /// breakfast", `times`) rather than only a count ("bid"), whose times
+    /// here are the usual ones.
+    pub times_named: bool,
     /// "every N hours" (N, or N to M for "q4-6h").
     pub every_hours: Option<(u32, Option<u32>)>,
     /// Taken once a week rather than daily.
@@ -299,6 +303,7 @@ pub fn schedule_of(med: &Medication) -> Schedule {
     }
     if !med.times.is_empty() {
         schedule.times = med.times.clone();
+        schedule.times_named = true;
         sort_times(&mut schedule.times);
     }
     if let Some(h) = med.every_hours {
@@ -502,6 +507,7 @@ impl Reading {
     /// bedtime" is once, at bedtime); a count that disagrees with the times
     /// named leaves the directions not understood.
     fn finish(mut self) -> Schedule {
+        let times_named = !self.named.is_empty();
         let mut times = match (self.count, self.named.len()) {
             (None, _) => self.named,
             (Some(n), 0) => times_for_count(n),
@@ -525,6 +531,7 @@ impl Reading {
         Schedule {
             quantity: self.quantity,
             times,
+            times_named,
             every_hours: self.every_hours,
             weekly: self.weekly,
             weekday: self.weekday,
