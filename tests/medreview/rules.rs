@@ -131,6 +131,18 @@ fn every_rule_patient_text_is_within_reading_grade_6() {
     for r in kb.foods() {
         texts.push((format!("food {}", r.id), fill(&r.patient)));
     }
+    for (table, rules) in [
+        ("renal", kb.renal_rules()),
+        ("hepatic", kb.hepatic_rules()),
+        ("older-adult", kb.older_adult_rules()),
+    ] {
+        for r in rules {
+            texts.push((format!("{table} {}", r.id), fill(&r.patient)));
+        }
+    }
+    for r in kb.duration_rules() {
+        texts.push((format!("duration {}", r.id), fill(&r.patient)));
+    }
     assert!(texts.len() >= 150, "only {} rules", texts.len());
     let hard: Vec<String> = texts
         .iter()
@@ -227,4 +239,54 @@ fn every_finding_patient_text_on_the_sample_data_is_within_grade_6() {
     }
     assert!(count > 50, "only {count} findings");
     assert!(hard.is_empty(), "above grade 6:\n{}", hard.join("\n"));
+}
+
+/// Issue 5's minimums: rules per patient-rule table.
+#[test]
+fn the_patient_rule_tables_meet_their_minimums() {
+    let kb = Knowledge::embedded();
+    assert!(
+        kb.renal_rules().len() >= 30,
+        "renal {}",
+        kb.renal_rules().len()
+    );
+    assert!(
+        kb.hepatic_rules().len() >= 10,
+        "hepatic {}",
+        kb.hepatic_rules().len()
+    );
+    assert!(
+        kb.older_adult_rules().len() >= 75,
+        "older-adult {}",
+        kb.older_adult_rules().len()
+    );
+    // The medicines the issue names each have a kidney rule.
+    for name in [
+        "metformin",
+        "ibuprofen",
+        "gabapentin",
+        "pregabalin",
+        "apixaban",
+        "rivaroxaban",
+        "dabigatran",
+        "enoxaparin",
+        "nitrofurantoin",
+        "spironolactone",
+        "digoxin",
+        "lithium",
+        "allopurinol",
+        "colchicine",
+        "famotidine",
+        "tramadol",
+        "glyburide",
+        "sitagliptin",
+        "alendronate",
+    ] {
+        assert!(
+            kb.renal_rules()
+                .iter()
+                .any(|r| kb.matches(&r.subject, &r.except, name)),
+            "no renal rule for {name}"
+        );
+    }
 }
