@@ -70,6 +70,11 @@ pub struct Knowledge {
     conditions: Vec<Condition>,
     intended: Vec<IntendedCombination>,
     patient_rules: PatientRules,
+    /// Per condition, its names normalised and padded (" heart failure "),
+    /// for whole-word matching.
+    condition_phrases: Vec<Vec<String>>,
+    /// Per symptom, the same.
+    symptom_phrases: Vec<Vec<String>>,
     /// normalised allergy name → index into `allergies`.
     allergy_names: HashMap<String, usize>,
     /// ingredient name → ids of the classes it belongs to, sorted.
@@ -355,7 +360,11 @@ impl Knowledge {
             .map(|k| k.split(' ').count())
             .max()
             .unwrap_or(1);
+        let condition_phrases = phrases(conditions.iter().map(|c| &c.names));
+        let symptom_phrases = phrases(patient_rules.symptoms.iter().map(|s| &s.names));
         Ok(Knowledge {
+            condition_phrases,
+            symptom_phrases,
             ingredients,
             classes,
             products,
@@ -476,11 +485,9 @@ impl Knowledge {
         let words = format!(" {} ", resolve::normalise(text));
         self.conditions
             .iter()
-            .filter(|c| {
-                c.names
-                    .iter()
-                    .any(|n| words.contains(&format!(" {} ", resolve::normalise(n))))
-            })
+            .zip(&self.condition_phrases)
+            .filter(|(_, names)| names.iter().any(|n| words.contains(n.as_str())))
+            .map(|(c, _)| c)
             .flat_map(|c| {
                 std::iter::once(c.id.as_str()).chain(c.implies.iter().map(String::as_str))
             })
@@ -543,15 +550,14 @@ impl Knowledge {
     /// standing") gives way to the more specific one.
     pub fn symptoms_in(&self, text: &str) -> Vec<&Symptom> {
         let words = format!(" {} ", resolve::normalise(text));
-        let matched: Vec<(&Symptom, Vec<String>)> = self
+        let matched: Vec<(&Symptom, Vec<&String>)> = self
             .patient_rules
             .symptoms
             .iter()
-            .map(|s| {
-                let phrases: Vec<String> = s
-                    .names
+            .zip(&self.symptom_phrases)
+            .map(|(s, names)| {
+                let phrases: Vec<&String> = names
                     .iter()
-                    .map(|n| format!(" {} ", resolve::normalise(n)))
                     .filter(|n| words.contains(n.as_str()))
                     .collect();
                 (s, phrases)
@@ -597,6 +603,18 @@ impl Knowledge {
             .or_else(|| self.allergy_names.get(key.trim_end_matches('s')))
             .map(|&i| &self.allergies[i])
     }
+}
+
+/// Names normalised and padded with spaces, for whole-word matching.
+fn phrases<'a>(lists: impl Iterator<Item = &'a Vec<String>>) -> Vec<Vec<String>> {
+    lists
+        .map(|names| {
+            names
+                .iter()
+                .map(|n| format!(" {} ", resolve::normalise(n)))
+                .collect()
+        })
+        .collect()
 }
 
 fn citation_problems<'a>(
