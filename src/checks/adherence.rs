@@ -72,11 +72,12 @@ impl Check for Adherence {
                     ),
                     prescriber_text: format!(
                         "Directions \"{written}\"; patient reports: \"{taking}\". Effect and side \
-                         effects may differ from what the prescribed regimen implies. Recommend \
-                         exploring the reason (cost, side effects, understanding) and adjusting the \
+                         effects may differ from what the prescribed regimen implies. Recommended: \
+                         explore the reason (cost, side effects, understanding) and adjust the \
                          regimen or the directions."
                     ),
                     patient_action: true,
+                    reviewer_follows_up: false,
                     evidence: vec![DOC.references[0].to_owned()],
                     context: vec![
                         format!("directions: {written}"),

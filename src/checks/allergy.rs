@@ -314,6 +314,7 @@ fn finding(cx: &CheckContext, med: &MedicineUse, ingredient: &str, hit: Hit) -> 
             "Recorded {kind}: {substance}{reaction}. {relation} Recommended: {action}"
         ),
         patient_action: hit.severity >= Severity::Moderate,
+        reviewer_follows_up: false,
         evidence,
         context: vec![format!("recorded {kind}: {substance}{reaction}")],
         decision: None,
@@ -348,6 +349,7 @@ fn unrecognised(cx: &CheckContext, allergy: &RecordedAllergy) -> Finding {
              by its generic name."
         ),
         patient_action: false,
+        reviewer_follows_up: false,
         evidence: vec![DOC.references[1].to_owned()],
         context: vec![format!("recorded allergy: {substance}")],
         decision: None,

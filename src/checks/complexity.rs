@@ -583,6 +583,7 @@ fn finding(cx: &CheckContext) -> Option<Finding> {
         patient_text,
         prescriber_text,
         patient_action: false,
+        reviewer_follows_up: false,
         evidence: DOC.references.iter().map(|s| (*s).to_owned()).collect(),
         context,
         decision: None,

@@ -91,12 +91,13 @@ impl Check for DuplicateTherapy {
                 ),
                 prescriber_text: format!(
                     "Therapeutic duplication ({}): {}. Additive adverse effects with little added \
-                     benefit. Recommend confirming intent and stopping one unless the combination \
+                     benefit. Recommended: confirm intent and stop one unless the combination \
                      is deliberate (for example a planned cross-taper).",
                     class.name,
                     join_names(&pairs, "and")
                 ),
                 patient_action: true,
+                reviewer_follows_up: false,
                 evidence,
                 context: vec![format!(
                     "{} active medicines in class {}",

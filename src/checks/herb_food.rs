@@ -147,6 +147,7 @@ fn food_findings(cx: &CheckContext) -> Vec<Finding> {
             patient_text: cx.say(fill(&rule.patient, "and"), fill(&rule.patient_es, "y")),
             prescriber_text: super::clinical_text(&rule.consequence, &rule.mechanism, &rule.action),
             patient_action: true,
+            reviewer_follows_up: false,
             evidence: rule.sources.clone(),
             context,
             decision: None,

@@ -120,6 +120,7 @@ fn kidney(cx: &CheckContext) -> Option<Finding> {
             ingredients.join(", ")
         ),
         patient_action: true,
+        reviewer_follows_up: false,
         evidence: vec![DOC.references[0].to_owned()],
         context: vec![
             "no eGFR or CrCl on file".into(),
@@ -160,6 +161,7 @@ fn discharge_list(cx: &CheckContext) -> Option<Finding> {
                           reconciled. Recommended: obtain the discharge list."
             .into(),
         patient_action: true,
+        reviewer_follows_up: false,
         evidence: vec![DOC.references[1].to_owned()],
         context: vec!["review kind: transition; no [[transition.discharge]] entries".into()],
         decision: None,

@@ -62,6 +62,10 @@ pub struct Finding {
     pub prescriber_text: String,
     /// Whether the patient needs to do something about it.
     pub patient_action: bool,
+    /// The reviewer takes it up with the prescriber: the patient's only step
+    /// is to leave the medicine as it is until they hear back. The packet
+    /// gathers such findings into one to-do item instead of one each.
+    pub reviewer_follows_up: bool,
     pub evidence: Vec<String>,
     /// The patient facts that made it fire.
     pub context: Vec<String>,
@@ -69,6 +73,18 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// The prescriber text split into why it matters (consequence and
+    /// mechanism) and what is recommended. Every check writes its
+    /// recommendation after `Recommended`, so letters can set the two apart;
+    /// `None` if a text does not.
+    pub fn why_and_recommendation(&self) -> Option<(&str, &str)> {
+        let at = self.prescriber_text.rfind(" Recommended")?;
+        let why = self.prescriber_text[..at].trim();
+        let rest = &self.prescriber_text[at + " Recommended".len()..];
+        let what = rest.split_once(':').map_or(rest, |(_, what)| what).trim();
+        (!why.is_empty() && !what.is_empty()).then_some((why, what))
+    }
+
     /// Dismissed by the reviewer: shown only in the appendix.
     pub fn is_dismissed(&self) -> bool {
         self.decision

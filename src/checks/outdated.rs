@@ -123,6 +123,7 @@ fn duration_rule(cx: &CheckContext, med: &MedicineUse) -> Option<Finding> {
         patient_text: patient.replace("{medicine}", name),
         prescriber_text: format!("{} Recommended: {}", rule.consequence, rule.action),
         patient_action: rule.severity >= Severity::Moderate,
+        reviewer_follows_up: false,
         evidence: rule.sources.clone(),
         context: vec![since, format!("usual longest use: {} days", rule.max_days)],
         decision: None,
@@ -167,6 +168,7 @@ fn short_course(cx: &CheckContext, med: &MedicineUse) -> Option<Finding> {
             ingredient.name
         ),
         patient_action: false,
+        reviewer_follows_up: false,
         evidence: ingredient.sources.clone(),
         context: vec![since, format!("usual course: up to {limit} days")],
         decision: None,
@@ -215,6 +217,7 @@ fn course_ended(cx: &CheckContext, med: &MedicineUse) -> Option<Finding> {
              or re-prescribe with an indication."
         ),
         patient_action: true,
+        reviewer_follows_up: false,
         evidence: vec![DOC.references[2].to_owned()],
         context: vec![
             format!("started {started}"),
@@ -266,6 +269,7 @@ fn refill_overdue(cx: &CheckContext, med: &MedicineUse) -> Option<Finding> {
              Recommended: confirm how it is used and update the list or address the gap."
         ),
         patient_action: true,
+        reviewer_follows_up: false,
         evidence: vec![
             "Pharmacy Quality Alliance, Proportion of Days Covered adherence measure \
              (refill-based adherence)"
@@ -312,6 +316,7 @@ fn no_reason(cx: &CheckContext, med: &MedicineUse) -> Option<Finding> {
                           the indication or stop it."
             .into(),
         patient_action: false,
+        reviewer_follows_up: false,
         evidence: vec![
             "CMS Medicare Part D Medication Therapy Management: the comprehensive medication \
              review identifies each medication's indication (42 CFR 423.153(d))"

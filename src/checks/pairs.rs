@@ -147,6 +147,7 @@ fn finding<'a>(
         patient_text: cx.say(fill(&rule.patient, "and"), fill(&rule.patient_es, "y")),
         prescriber_text: super::clinical_text(&rule.consequence, &rule.mechanism, &rule.action),
         patient_action: rule.severity >= Severity::Moderate || rule.separate_hours.is_some(),
+        reviewer_follows_up: false,
         evidence: rule.sources.clone(),
         context,
         decision: None,

@@ -365,6 +365,10 @@ fn combination<'a>(
     })
 }
 
+/// The sentence a patient text of a kidney, liver or older-adult rule ends
+/// with when the reviewer, not the patient, takes the next step.
+const REVIEWER_FOLLOWS_UP: &str = "We will ask your doctor";
+
 fn finding(regimen: &Regimen, check: &'static str, hit: Hit) -> Finding {
     let rule = hit.rule;
     let names: Vec<String> = hit
@@ -400,6 +404,7 @@ fn finding(regimen: &Regimen, check: &'static str, hit: Hit) -> Finding {
             rule.consequence, rule.action
         ),
         patient_action: rule.severity >= Severity::Moderate,
+        reviewer_follows_up: rule.patient.contains(REVIEWER_FOLLOWS_UP),
         evidence: rule.sources.clone(),
         context: hit.context,
         decision: None,

@@ -498,6 +498,7 @@ fn make<'a, const N: usize>(
         patient_text: cx.say(en, es),
         prescriber_text,
         patient_action: severity >= Severity::Moderate,
+        reviewer_follows_up: false,
         evidence: DOC.references.iter().map(|s| (*s).to_owned()).collect(),
         context,
         decision: None,

@@ -168,10 +168,11 @@ fn finding(cx: &CheckContext, ingredient: &str, meds: &[&MedicineUse]) -> Findin
         patient_text: cx.say(patient_en, patient_es),
         prescriber_text: format!(
             "{ingredient} is taken through {both_en}: additive exposure to one ingredient.{exposure} \
-             Recommend a single product and counselling to check the active ingredients of \
+             Recommended: a single product and counselling to check the active ingredients of \
              over-the-counter products."
         ),
         patient_action: true,
+        reviewer_follows_up: false,
         evidence,
         context,
         decision: None,

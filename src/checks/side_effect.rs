@@ -146,6 +146,7 @@ fn finding(
             actions.join(" ")
         ),
         patient_action: severity >= Severity::Moderate,
+        reviewer_follows_up: true,
         evidence,
         context: vec![format!("reported: \"{reported}\"")],
         decision: None,

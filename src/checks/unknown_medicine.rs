@@ -66,11 +66,12 @@ impl Check for UnknownMedicine {
                         ),
                     ),
                     prescriber_text: format!(
-                        "{what} No interaction, duplicate or dose check covered it. Verify the \
+                        "{what} No interaction, duplicate or dose check covered it. Recommended: verify the \
                          product and its ingredients by hand (knowledge base {}).",
                         cx.kb.version()
                     ),
                     patient_action: false,
+                    reviewer_follows_up: false,
                     evidence: vec![format!(
                         "{} (release {})",
                         DOC.references[0],

@@ -220,6 +220,41 @@ impl Typesetter {
         result
     }
 
+    /// Lays one document out without exporting it and returns every run
+    /// of text with its page, place, size and colour: what an audit of the
+    /// print needs (large-print sizes, text inside the margins, contrast).
+    pub fn text_runs(
+        &self,
+        document: Document,
+        data: Vec<u8>,
+        date: Date,
+    ) -> Result<Vec<TextRun>, TypesetError> {
+        let world = DocumentWorld {
+            base: self,
+            main: file_id(&format!("/{}", document.template())),
+            data: Bytes::new(data),
+            today: Datetime::from_ymd(date.year, date.month, date.day),
+        };
+        let result = typst::compile::<PagedDocument>(&world)
+            .output
+            .map_err(|e| TypesetError::Template(describe(&world, &e)))
+            .map(|doc| {
+                let mut runs = Vec::new();
+                for (number, page) in doc.pages().iter().enumerate() {
+                    let size = page.frame.size();
+                    let place = Place {
+                        page: number + 1,
+                        page_width: size.x.to_pt(),
+                        page_height: size.y.to_pt(),
+                    };
+                    collect_runs(&page.frame, IDENTITY, &place, &mut runs);
+                }
+                runs
+            });
+        typst::comemo::evict(2);
+        result
+    }
+
     fn compile_and_export(
         world: &DocumentWorld,
         date: Date,
@@ -276,6 +311,86 @@ fn describe(world: &DocumentWorld, diagnostics: &[SourceDiagnostic]) -> String {
         out.push(line);
     }
     out.join("\n")
+}
+
+/// One run of laid-out text. Positions are in points from the page's top
+/// left corner; `y` is the baseline.
+#[derive(Debug, Clone)]
+pub struct TextRun {
+    pub page: usize,
+    pub page_width: f64,
+    pub page_height: f64,
+    pub x: f64,
+    pub y: f64,
+    pub width: f64,
+    /// The font size as printed, in points.
+    pub size: f64,
+    pub text: String,
+    /// The text colour as 8-bit RGB.
+    pub rgb: [u8; 3],
+}
+
+struct Place {
+    page: usize,
+    page_width: f64,
+    page_height: f64,
+}
+
+/// An affine transform `[sx, ky, kx, sy, tx, ty]` (Typst's order).
+type Affine = [f64; 6];
+const IDENTITY: Affine = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
+
+/// `outer` after `inner`: maps a point of the inner space to the outer one.
+fn compose(outer: Affine, inner: Affine) -> Affine {
+    let [a, b, c, d, e, f] = outer;
+    let [a2, b2, c2, d2, e2, f2] = inner;
+    [
+        a * a2 + c * b2,
+        b * a2 + d * b2,
+        a * c2 + c * d2,
+        b * c2 + d * d2,
+        a * e2 + c * f2 + e,
+        b * e2 + d * f2 + f,
+    ]
+}
+
+fn collect_runs(frame: &typst::layout::Frame, ts: Affine, place: &Place, out: &mut Vec<TextRun>) {
+    use typst::layout::FrameItem;
+    for (pos, item) in frame.items() {
+        let at = compose(ts, [1.0, 0.0, 0.0, 1.0, pos.x.to_pt(), pos.y.to_pt()]);
+        match item {
+            FrameItem::Group(group) => {
+                let t = group.transform;
+                let inner = [
+                    t.sx.get(),
+                    t.ky.get(),
+                    t.kx.get(),
+                    t.sy.get(),
+                    t.tx.to_pt(),
+                    t.ty.to_pt(),
+                ];
+                collect_runs(&group.frame, compose(at, inner), place, out);
+            }
+            FrameItem::Text(text) => {
+                let [r, g, b, _] = match &text.fill {
+                    typst::visualize::Paint::Solid(color) => color.to_vec4_u8(),
+                    _ => [0, 0, 0, 255],
+                };
+                out.push(TextRun {
+                    page: place.page,
+                    page_width: place.page_width,
+                    page_height: place.page_height,
+                    x: at[4],
+                    y: at[5],
+                    width: text.width().to_pt() * at[0],
+                    size: text.size.to_pt() * at[3],
+                    text: text.text.to_string(),
+                    rgb: [r, g, b],
+                });
+            }
+            _ => {}
+        }
+    }
 }
 
 /// What one document sees.

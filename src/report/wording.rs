@@ -151,8 +151,18 @@ pub fn directions(schedule: &Schedule, written: Option<&str>, language: Language
                 (None, false) => format!(" cada {from} horas"),
             };
         }
+        if schedule.times.len() > 1 {
+            // Two times of day and a condition make one sentence too long
+            // to read at grade 6: the condition gets its own.
+            sentences.push(s + ".");
+            s = if en {
+                format!("{verb} {it} only")
+            } else {
+                "Úsela".to_owned()
+            };
+        }
         s += if en {
-            " only if needed"
+            " if needed"
         } else {
             " solo si la necesita"
         };
@@ -204,12 +214,18 @@ pub fn directions(schedule: &Schedule, written: Option<&str>, language: Language
                 None => time_phrase(*t, language),
             })
             .collect();
-        let and = if en { "and" } else { "y" };
-        let joined = crate::checks::join_names(&parts, and);
-        sentences.push(match dose {
-            Some(_) => format!("{verb} {joined}."),
-            None => format!("{verb} {it} {joined}."),
-        });
+        if parts.len() > 2 && dose.is_some() {
+            // Three or more times in one sentence is too long to read at
+            // grade 6: one short sentence per time, like the schedule's rows.
+            sentences.extend(parts.iter().map(|p| format!("{verb} {p}.")));
+        } else {
+            let and = if en { "and" } else { "y" };
+            let joined = crate::checks::join_names(&parts, and);
+            sentences.push(match dose {
+                Some(_) => format!("{verb} {joined}."),
+                None => format!("{verb} {it} {joined}."),
+            });
+        }
     } else if let Some((from, to)) = schedule.every_hours {
         let dose = dose.unwrap_or_else(|| it.into());
         sentences.push(match (to, en) {
@@ -423,11 +439,11 @@ mod tests {
         assert_eq!(en("1 cap qhs"), "Take 1 capsule at bedtime.");
         assert_eq!(
             en("1 tab po tid with meals"),
-            "Take 1 tablet in the morning, 1 tablet at noon and 1 tablet in the evening. Take it with a meal."
+            "Take 1 tablet in the morning. Take 1 tablet at noon. Take 1 tablet in the evening. Take it with a meal."
         );
         assert_eq!(
             en("2 puffs q4-6h prn wheeze"),
-            "Inhale 2 puffs every 4 to 6 hours only if needed for wheeze."
+            "Inhale 2 puffs every 4 to 6 hours if needed for wheeze."
         );
     }
 
@@ -460,7 +476,7 @@ mod tests {
     fn states_limits_and_spanish() {
         assert_eq!(
             en("2 tabs q6h prn pain max 8/day"),
-            "Take 2 tablets every 6 hours only if needed for pain. Do not take more than 8 tablets in 1 day."
+            "Take 2 tablets every 6 hours if needed for pain. Do not take more than 8 tablets in 1 day."
         );
         let s = directions(&read_sig("1 tab po bid"), None, Language::Es);
         assert_eq!(s, "Tome 1 tableta por la mañana y 1 tableta por la tarde.");
@@ -470,7 +486,7 @@ mod tests {
     fn limits_keep_their_own_unit() {
         assert_eq!(
             en("2 tabs q6h prn pain max 4 doses/day"),
-            "Take 2 tablets every 6 hours only if needed for pain. Do not take more than 4 doses in 1 day."
+            "Take 2 tablets every 6 hours if needed for pain. Do not take more than 4 doses in 1 day."
         );
         let mut s = read_sig("2 tabs q6h prn pain");
         s.max_per_day = Some("4000 mg".into());
@@ -483,7 +499,7 @@ mod tests {
     fn as_needed_at_a_time_of_day_keeps_the_time() {
         assert_eq!(
             en("1 tab po qhs prn sleep"),
-            "Take 1 tablet at bedtime only if needed for sleep."
+            "Take 1 tablet at bedtime if needed for sleep."
         );
     }
 

@@ -5,6 +5,7 @@ mod commands;
 mod directions;
 mod helpers;
 mod names;
+mod packet;
 mod records;
 mod render;
 mod rules;

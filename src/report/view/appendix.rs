@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::todo::Placement;
 use super::{Header, Labelled, header, prescriber_name};
 use crate::checks::{Finding, NOT_YET, REGISTRY};
 use crate::knowledge::Knowledge;
@@ -41,6 +42,8 @@ pub struct AppendixFinding {
     pub evidence: Vec<String>,
     pub context: Vec<String>,
     pub decision: Option<String>,
+    /// Where it went in the patient's packet.
+    pub in_packet: &'static str,
 }
 
 #[derive(Debug, Serialize)]
@@ -57,6 +60,7 @@ pub struct AppendixMedicine {
 pub(super) fn appendix(
     regimen: &Regimen,
     findings: &[Finding],
+    placements: &[Placement],
     warnings: &[String],
     kb: &Knowledge,
 ) -> AppendixView {
@@ -64,7 +68,9 @@ pub(super) fn appendix(
     let t = strings(Language::En);
     let findings = findings
         .iter()
-        .map(|f| AppendixFinding {
+        .zip(placements)
+        .map(|(f, placement)| AppendixFinding {
+            in_packet: placement.describe(),
             id: f.id.clone(),
             severity: f.severity.as_str(),
             title: f.title.clone(),

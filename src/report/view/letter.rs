@@ -44,7 +44,12 @@ pub struct Recommendation {
     pub title: String,
     pub severity: &'static str,
     pub medicines: Vec<String>,
+    /// The whole clinical text, used when it cannot be split.
     pub assessment: String,
+    /// Why it matters: consequence and mechanism.
+    pub why: Option<String>,
+    /// What is recommended.
+    pub recommended: Option<String>,
     pub evidence: Vec<String>,
     pub facts: Vec<String>,
 }
@@ -82,7 +87,16 @@ pub(super) fn letters(regimen: &Regimen, findings: &[Finding]) -> Vec<LetterView
                 name: listed.map_or_else(|| key.clone(), |p| p.name.clone()),
                 specialty: listed.and_then(|p| p.specialty.clone()),
                 organization: listed.and_then(|p| p.organization.clone()),
-                address: listed.map(|p| p.address.clone()).unwrap_or_default(),
+                // An address that starts with the organization's name says it once.
+                address: listed
+                    .map(|p| {
+                        p.address
+                            .iter()
+                            .filter(|line| Some(*line) != p.organization.as_ref())
+                            .cloned()
+                            .collect()
+                    })
+                    .unwrap_or_default(),
                 phone: listed.and_then(|p| p.phone.clone()),
                 fax: listed.and_then(|p| p.fax.clone()),
             };
@@ -90,6 +104,8 @@ pub(super) fn letters(regimen: &Regimen, findings: &[Finding]) -> Vec<LetterView
                 .iter()
                 .filter(|f| recommended(f) && f.prescribers.contains(&key))
                 .map(|f| Recommendation {
+                    why: f.why_and_recommendation().map(|(why, _)| why.to_owned()),
+                    recommended: f.why_and_recommendation().map(|(_, what)| what.to_owned()),
                     id: f.id.clone(),
                     title: f.title.clone(),
                     severity: f.severity.as_str(),

@@ -13,6 +13,7 @@ mod changes;
 mod letter;
 mod schedule;
 mod summary;
+pub mod todo;
 
 use serde::Serialize;
 
@@ -62,10 +63,12 @@ pub fn plan(
     warnings: &[String],
     kb: &Knowledge,
 ) -> Packet {
+    let todo = todo::plan(regimen, findings);
+    let placements = todo.placements.clone();
     Packet {
-        summary: summary::summary(regimen, findings, kb),
+        summary: summary::summary(regimen, todo, kb),
         letters: letter::letters(regimen, findings),
-        appendix: appendix::appendix(regimen, findings, warnings, kb),
+        appendix: appendix::appendix(regimen, findings, &placements, warnings, kb),
     }
 }
 

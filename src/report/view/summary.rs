@@ -5,11 +5,12 @@ use serde::Serialize;
 
 use super::changes::{Changes, changes};
 use super::schedule::{ScheduleView, schedule};
+use super::todo::TodoPlan;
 use super::{Header, Labelled, contact, header, prescriber_name};
-use crate::checks::Finding;
 use crate::knowledge::Knowledge;
-use crate::record::{Audience, Language, Medication};
+use crate::record::{Language, Medication};
 use crate::regimen::{MedicineUse, Regimen};
+use crate::report::plain::explain;
 use crate::report::strings::strings;
 use crate::report::wording::{directions, long_date};
 
@@ -19,6 +20,8 @@ pub struct SummaryView {
     pub header: Header,
     pub cover: Cover,
     pub todo: Vec<TodoItem>,
+    /// How many more items the reviewer will go over (left out for room).
+    pub todo_more: Option<String>,
     pub follow_up: Option<String>,
     pub questions: Vec<String>,
     pub allergies: Vec<String>,
@@ -76,7 +79,7 @@ pub struct WatchItem {
     pub help: Vec<String>,
 }
 
-pub(super) fn summary(regimen: &Regimen, findings: &[Finding], kb: &Knowledge) -> SummaryView {
+pub(super) fn summary(regimen: &Regimen, todo: TodoPlan, kb: &Knowledge) -> SummaryView {
     let record = &regimen.record;
     let language = record.patient.language;
     let t = strings(language);
@@ -95,32 +98,11 @@ pub(super) fn summary(regimen: &Regimen, findings: &[Finding], kb: &Knowledge) -
         caregiver: record.patient.caregiver.clone(),
         representative: record.patient.representative.clone(),
     };
-    let mut todo: Vec<TodoItem> = findings
-        .iter()
-        .filter(|f| f.patient_action && !f.is_dismissed())
-        .map(|f| TodoItem {
-            talked_about: crate::checks::join_names(
-                &f.medicines,
-                if language == Language::Es { "y" } else { "and" },
-            ),
-            to_do: f.patient_text.clone(),
-        })
-        .collect();
-    todo.extend(
-        record
-            .actions
-            .iter()
-            .filter(|a| a.audience == Audience::Patient)
-            .map(|a| TodoItem {
-                talked_about: a.talked_about.clone().unwrap_or_default(),
-                to_do: a.to_do.clone().unwrap_or_default(),
-            }),
-    );
     let allergies = record
         .allergies
         .iter()
         .map(|a| match &a.reaction {
-            Some(r) => format!("{}: {r}", a.substance),
+            Some(r) => format!("{}: {}", a.substance, explain(r)),
             None => a.substance.clone(),
         })
         .collect();
@@ -137,7 +119,7 @@ pub(super) fn summary(regimen: &Regimen, findings: &[Finding], kb: &Knowledge) -
             why: why(m, kb, language),
             prescriber: m.prescriber().map(|p| prescriber_name(regimen, p)),
             started: m.medication.started.map(|d| long_date(d, language)),
-            notes: m.medication.notes.clone(),
+            notes: m.medication.notes.as_deref().map(explain),
         })
         .collect();
     let stopped = regimen
@@ -147,13 +129,14 @@ pub(super) fn summary(regimen: &Regimen, findings: &[Finding], kb: &Knowledge) -
         .map(|m| StoppedLine {
             name: m.medication.name.clone(),
             stopped: m.medication.stopped.map(|d| long_date(d, language)),
-            reason: m.medication.stop_reason.clone(),
+            reason: m.medication.stop_reason.as_deref().map(explain),
         })
         .collect();
     SummaryView {
         header,
         cover,
-        todo,
+        todo: todo.items,
+        todo_more: todo.more,
         follow_up: record.review.follow_up.clone(),
         questions: record.review.questions.clone(),
         allergies,
@@ -181,7 +164,7 @@ pub(super) fn why(m: &MedicineUse, kb: &Knowledge, language: Language) -> String
         .as_deref()
         .filter(|i| !i.trim().is_empty())
     {
-        return indication.to_owned();
+        return explain(indication);
     }
     let mut purposes: Vec<&str> = Vec::new();
     for ing in m.ingredient_names().filter_map(|n| kb.ingredient(n)) {

@@ -1,0 +1,396 @@
+//! The patient's to-do list: only what the patient must act on, most serious
+//! first, a handful of items that fit on the list's first page.
+//!
+//! How the list is made (documents.md, and findings.md "Rendering rules"):
+//!
+//! - A finding reaches the list when it needs the patient to act
+//!   (`patient_action`) and the reviewer has not dismissed it.
+//! - Findings the reviewer takes up with a prescriber (`reviewer_follows_up`:
+//!   a kidney, liver or older-adult rule that says "We will ask your doctor",
+//!   a possible side effect) become **one** item naming those medicines: the
+//!   patient's only step is to leave them as they are until we call. Why each
+//!   one matters is in the prescriber's letter and the reviewer's appendix.
+//! - Findings about the same medicines become one item (repeated sentences
+//!   said once). When a finding names a product the patient chose themself
+//!   (over the counter, a supplement, a herb) beside a prescription, the item
+//!   is about that product: it is the one the patient can change.
+//! - Items are ordered by severity. The reviewer's own `[[actions]]` for the
+//!   patient come after the contraindicated and major items and are never
+//!   left out; neither are contraindicated or major items.
+//! - The rest fill the list up to [`FIRST_PAGE`] items ([`FIRST_PAGE_LARGE`]
+//!   in large print). What does not fit stays in the reviewer's appendix,
+//!   marked as left out for room, and the list says how many more there are,
+//!   so nobody reads a short list as "nothing else was found".
+
+use crate::checks::{Finding, Severity};
+use crate::record::{Audience, Language, MedicineType, Record};
+use crate::regimen::Regimen;
+
+use super::summary::TodoItem;
+
+/// The most findings one item speaks of.
+const MAX_PER_ITEM: usize = 2;
+
+/// Items that fit on the to-do list's first page in normal print.
+pub const FIRST_PAGE: usize = 5;
+/// Items that fit on the to-do list's first page in large print.
+pub const FIRST_PAGE_LARGE: usize = 4;
+
+/// Where a finding ended up in the patient's packet, for the appendix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placement {
+    /// An item of its own (possibly shared with findings on the same medicines).
+    Item,
+    /// Part of the item "we will ask your doctor about ...".
+    AskDoctor,
+    /// About a medicine the reviewer's own to-do item already covers.
+    Covered,
+    /// Needs the patient, but did not fit: discussed from the appendix.
+    LeftOut,
+    /// Needs no action from the patient.
+    NotForPatient,
+    /// Dismissed by the reviewer.
+    Dismissed,
+}
+
+impl Placement {
+    /// How the appendix describes it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Placement::Item => "in the patient's to-do list",
+            Placement::AskDoctor => {
+                "in the patient's to-do list as a medicine we will ask the prescriber about"
+            }
+            Placement::Covered => "covered by the reviewer's own item in the patient's to-do list",
+            Placement::LeftOut => {
+                "left out of the patient's to-do list for room (less serious than the items shown): go over it with the patient"
+            }
+            Placement::NotForPatient => "not in the patient's packet (no action for the patient)",
+            Placement::Dismissed => "not in the patient's packet (dismissed)",
+        }
+    }
+}
+
+/// The patient's to-do list and what became of every finding.
+#[derive(Debug)]
+pub struct TodoPlan {
+    pub items: Vec<TodoItem>,
+    /// "We found 3 more things ..." when items were left out for room.
+    pub more: Option<String>,
+    /// One per finding, in the order of the findings.
+    pub placements: Vec<Placement>,
+}
+
+/// One row being built: its findings and the medicines it is about.
+struct Row {
+    about: Vec<String>,
+    severity: Option<Severity>,
+    texts: Vec<(Severity, String)>,
+    findings: Vec<usize>,
+    /// Never left out: contraindicated, major, or the reviewer's own.
+    kept: bool,
+}
+
+/// Plans the to-do list of one patient.
+pub fn plan(regimen: &Regimen, findings: &[Finding]) -> TodoPlan {
+    let record = &regimen.record;
+    let language = record.patient.language;
+    let mut placements: Vec<Placement> = findings
+        .iter()
+        .map(|f| {
+            if f.is_dismissed() {
+                Placement::Dismissed
+            } else if !f.patient_action {
+                Placement::NotForPatient
+            } else if covered(record, &acted_on(record, &f.medicines)) {
+                Placement::Covered
+            } else if f.reviewer_follows_up && !f.medicines.iter().any(|m| own_choice(record, m)) {
+                Placement::AskDoctor
+            } else {
+                Placement::Item
+            }
+        })
+        .collect();
+
+    let mut rows: Vec<Row> = Vec::new();
+    for (i, f) in findings.iter().enumerate() {
+        if placements[i] != Placement::Item {
+            continue;
+        }
+        let about = acted_on(record, &f.medicines);
+        let row = match rows.iter_mut().find(|r| r.about == about) {
+            Some(row) => row,
+            None => {
+                rows.push(Row {
+                    about,
+                    severity: None,
+                    texts: vec![],
+                    findings: vec![],
+                    kept: false,
+                });
+                rows.last_mut().expect("just pushed")
+            }
+        };
+        row.severity = row.severity.max(Some(f.severity));
+        row.texts.push((f.severity, f.patient_text.clone()));
+        row.findings.push(i);
+    }
+    // An item says at most two things, the most serious; the rest wait
+    // for the next visit like any item left out for room.
+    let mut trimmed = 0;
+    for row in &mut rows {
+        let mut order: Vec<usize> = (0..row.texts.len()).collect();
+        order.sort_by_key(|&k| std::cmp::Reverse(row.texts[k].0));
+        for &k in order.iter().skip(MAX_PER_ITEM) {
+            placements[row.findings[k]] = Placement::LeftOut;
+            trimmed += 1;
+        }
+        order.truncate(MAX_PER_ITEM);
+        order.sort_unstable();
+        row.texts = order.iter().map(|&k| row.texts[k].clone()).collect();
+    }
+    let asked: Vec<usize> = (0..findings.len())
+        .filter(|&i| placements[i] == Placement::AskDoctor)
+        .collect();
+    if !asked.is_empty() {
+        rows.push(ask_doctor_row(record, findings, &asked));
+    }
+    for row in &mut rows {
+        row.kept = row.severity >= Some(Severity::Major);
+    }
+    // Most serious first; ties keep the order the checks gave.
+    rows.sort_by_key(|r| std::cmp::Reverse(r.severity));
+    let serious = rows.iter().filter(|r| r.kept).count();
+    let own = record
+        .actions
+        .iter()
+        .filter(|a| a.audience == Audience::Patient)
+        .map(|a| Row {
+            about: a.talked_about.iter().cloned().collect(),
+            severity: None,
+            texts: a
+                .to_do
+                .iter()
+                .map(|t| (Severity::Minor, t.clone()))
+                .collect(),
+            findings: vec![],
+            kept: true,
+        });
+    rows.splice(serious..serious, own);
+
+    let room = if record.patient.large_print {
+        FIRST_PAGE_LARGE
+    } else {
+        FIRST_PAGE
+    };
+    let mut shown = Vec::new();
+    let mut left_out = trimmed;
+    for row in rows {
+        if row.kept || shown.len() < room {
+            shown.push(row);
+        } else {
+            left_out += 1;
+            for &i in &row.findings {
+                placements[i] = Placement::LeftOut;
+            }
+        }
+    }
+    let and = match language {
+        Language::En => "and",
+        Language::Es => "y",
+    };
+    let items = shown
+        .into_iter()
+        .map(|row| TodoItem {
+            talked_about: crate::checks::join_names(&row.about, and),
+            to_do: merge_sentences(row.texts.iter().map(|(_, t)| t.as_str())),
+        })
+        .collect();
+    TodoPlan {
+        items,
+        more: (left_out > 0).then(|| more_sentence(left_out, language)),
+        placements,
+    }
+}
+
+/// The medicines an item is about: the ones the patient chose themself when
+/// a finding pairs them with a prescription, otherwise all of them.
+fn acted_on(record: &Record, medicines: &[String]) -> Vec<String> {
+    let chosen: Vec<String> = medicines
+        .iter()
+        .filter(|n| own_choice(record, n))
+        .cloned()
+        .collect();
+    if chosen.is_empty() || chosen.len() == medicines.len() {
+        medicines.to_vec()
+    } else {
+        chosen
+    }
+}
+
+/// Whether the patient chose this product themself: over the counter, a
+/// supplement or a herb.
+fn own_choice(record: &Record, name: &str) -> bool {
+    record
+        .medications
+        .iter()
+        .find(|m| m.name == name)
+        .is_some_and(|m| m.kind != MedicineType::Prescription)
+}
+
+/// Whether one of the reviewer's own items for the patient is about all of
+/// these medicines: its "talked about" names each of them (by the first
+/// word of its name: "Advil", "Ginkgo"). The reviewer has talked it through,
+/// so the generated wording would only repeat, or contradict, it.
+fn covered(record: &Record, medicines: &[String]) -> bool {
+    record
+        .actions
+        .iter()
+        .filter(|a| a.audience == Audience::Patient)
+        .filter_map(|a| a.talked_about.as_deref())
+        .any(|about| {
+            let said = words(about);
+            !medicines.is_empty()
+                && medicines
+                    .iter()
+                    .all(|m| words(m).first().is_some_and(|first| said.contains(first)))
+        })
+}
+
+/// The lowercase words of a text.
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// The one item for everything the reviewer takes up with a prescriber.
+fn ask_doctor_row(record: &Record, findings: &[Finding], asked: &[usize]) -> Row {
+    let language = record.patient.language;
+    let mut names: Vec<String> = Vec::new();
+    let mut symptoms = false;
+    for &i in asked {
+        let f = &findings[i];
+        if f.check == "side-effect" {
+            symptoms = true;
+            continue;
+        }
+        for name in &f.medicines {
+            if !names.contains(name) {
+                names.push(name.clone());
+            }
+        }
+    }
+    names.sort_by_key(|name| record.medications.iter().position(|m| &m.name == name));
+    let (about, text) = match (language, names.is_empty()) {
+        (Language::En, false) => (
+            names.clone(),
+            format!(
+                "We will ask your doctor about {}. Do not stop or change {} on your own. We \
+                 will call you when we hear back.{}",
+                if names.len() == 1 {
+                    "this medicine"
+                } else {
+                    "these medicines"
+                },
+                if names.len() == 1 { "it" } else { "them" },
+                if symptoms {
+                    " We will also ask about the side effects you told us about."
+                } else {
+                    ""
+                }
+            ),
+        ),
+        (Language::En, true) => (
+            vec!["The side effects you told us about".to_owned()],
+            "We will ask your doctor if one of your medicines causes them. Do not stop any \
+             medicine on your own. We will call you when we hear back."
+                .to_owned(),
+        ),
+        (Language::Es, false) => (
+            names.clone(),
+            format!(
+                "Le preguntaremos a su médico sobre {}. No {} deje ni {} cambie por su cuenta. \
+                 Le llamaremos cuando tengamos respuesta.{}",
+                if names.len() == 1 {
+                    "esta medicina"
+                } else {
+                    "estas medicinas"
+                },
+                if names.len() == 1 { "la" } else { "las" },
+                if names.len() == 1 { "la" } else { "las" },
+                if symptoms {
+                    " También le preguntaremos sobre los efectos secundarios que nos contó."
+                } else {
+                    ""
+                }
+            ),
+        ),
+        (Language::Es, true) => (
+            vec!["Los efectos secundarios que nos contó".to_owned()],
+            "Le preguntaremos a su médico si una de sus medicinas los causa. No deje ninguna \
+             medicina por su cuenta. Le llamaremos cuando tengamos respuesta."
+                .to_owned(),
+        ),
+    };
+    Row {
+        about,
+        severity: asked.iter().map(|&i| findings[i].severity).max(),
+        texts: vec![(Severity::Minor, text)],
+        findings: asked.to_vec(),
+        kept: false,
+    }
+}
+
+/// Joins the texts of one item, saying a repeated sentence ("Do not stop it
+/// on your own.") once.
+fn merge_sentences<'a>(texts: impl Iterator<Item = &'a str>) -> String {
+    let mut seen: Vec<&str> = Vec::new();
+    for text in texts {
+        for sentence in sentences(text) {
+            if !seen.contains(&sentence) {
+                seen.push(sentence);
+            }
+        }
+    }
+    seen.join(" ")
+}
+
+/// Splits plain text after `.`, `!` or `?` followed by a space (so "0.25 mg"
+/// stays whole).
+fn sentences(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let bytes = text.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        if matches!(b, b'.' | b'!' | b'?') && bytes.get(i + 1) == Some(&b' ') {
+            out.push(text[start..=i].trim());
+            start = i + 1;
+        }
+    }
+    let rest = text[start..].trim();
+    if !rest.is_empty() {
+        out.push(rest);
+    }
+    out
+}
+
+fn more_sentence(n: usize, language: Language) -> String {
+    match (language, n) {
+        (Language::En, 1) => {
+            "We found 1 more thing to go over with you. Ask us about it at your next visit."
+                .to_owned()
+        }
+        (Language::En, n) => format!(
+            "We found {n} more things to go over with you. Ask us about them at your next visit."
+        ),
+        (Language::Es, 1) => {
+            "Encontramos 1 cosa más para hablar con usted. Pregúntenos en su próxima visita."
+                .to_owned()
+        }
+        (Language::Es, n) => format!(
+            "Encontramos {n} cosas más para hablar con usted. Pregúntenos en su próxima visita."
+        ),
+    }
+}
