@@ -265,7 +265,7 @@ fn large_print_is_16_pt_body_and_20_pt_headings() {
 }
 
 /// No run of text crosses the side margins (nothing cut off or overflowing
-/// a table cell) and every run has a contrast of 4.5:1 or better on white,
+/// a table cell) or runs off the bottom of the page and every run has a contrast of 4.5:1 or better on white,
 /// in every document of every sample patient and in large print.
 #[test]
 fn text_stays_inside_the_margins_and_has_contrast() {
@@ -295,13 +295,22 @@ fn text_stays_inside_the_margins_and_has_contrast() {
         for (name, runs) in report::text_runs(&packet(record), typesetter(), date).unwrap() {
             for r in runs {
                 count += 1;
-                if r.x < margin || r.x + r.width > r.page_width - margin {
+                // A quarter inch at the bottom stays clear: printers cut
+                // off what lies closer to the edge.
+                let bottom = r.y + 0.25 * r.size;
+                if r.x < margin
+                    || r.x + r.width > r.page_width - margin
+                    || r.y - r.size < 0.0
+                    || bottom > r.page_height - 18.0
+                {
                     wrong.push(format!(
-                        "{id} {name} page {}: {:?} from {:.0} to {:.0} pt",
+                        "{id} {name} page {}: {:?} from {:.0} to {:.0} pt, baseline {:.0} of {:.0}",
                         r.page,
                         r.text,
                         r.x,
-                        r.x + r.width
+                        r.x + r.width,
+                        r.y,
+                        r.page_height
                     ));
                 }
                 let ratio = contrast_on_white(r.rgb);
@@ -336,4 +345,58 @@ fn contrast_is_computed_as_wcag_defines_it() {
     // #767676 is the lightest grey with 4.5:1 on white.
     assert!(contrast_on_white([0x76, 0x76, 0x76]) >= 4.5);
     assert!(contrast_on_white([0x77, 0x77, 0x77]) < 4.5);
+}
+
+/// Common English words that a Spanish sentence does not contain.
+const ENGLISH: &[&str] = &[
+    "the", "you", "your", "take", "with", "and", "when", "call", "doctor", "medicine", "morning",
+    "evening", "bedtime", "tablet", "tablets", "if", "needed", "of", "for",
+];
+
+/// The English words in a text.
+fn english_words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .map(str::to_lowercase)
+        .filter(|w| ENGLISH.contains(&w.as_str()))
+        .collect()
+}
+
+/// Spanish comes complete or not at all: every sentence medreview writes in
+/// a Spanish patient's summary is Spanish (the record's own words aside),
+/// and so is every fixed string. The same test on an English patient finds
+/// English, so it can fail.
+#[test]
+fn a_spanish_summary_is_spanish_throughout() {
+    let mut spanish = 0;
+    for path in sample_records() {
+        let (record, texts) = generated_patient_text(&path);
+        let english: Vec<String> = texts
+            .iter()
+            .filter(|t| !english_words(t).is_empty())
+            .cloned()
+            .collect();
+        match record.patient.language {
+            Language::Es => {
+                spanish += texts.len();
+                assert!(
+                    english.is_empty(),
+                    "{}: English in a Spanish summary:\n{}",
+                    path.display(),
+                    english.join("\n")
+                );
+            }
+            Language::En => assert!(english.len() > texts.len() / 2, "{}", path.display()),
+        }
+    }
+    assert!(spanish > 30, "only {spanish} Spanish texts");
+    let mut fixed = Vec::new();
+    strings(
+        &serde_json::to_value(report::strings::strings(Language::Es)).unwrap(),
+        &mut fixed,
+    );
+    let english: Vec<&String> = fixed
+        .iter()
+        .filter(|s| !english_words(s).is_empty())
+        .collect();
+    assert!(english.is_empty(), "{english:?}");
 }

@@ -375,3 +375,227 @@ fn a_template_folder_without_a_document_is_a_usage_error() {
     let (status, _out, _) = render_with(dir.path());
     assert_eq!(status, 2);
 }
+
+/// The number of pages of a PDF.
+fn pages(path: &Path) -> usize {
+    let bytes = std::fs::read(path).unwrap();
+    String::from_utf8_lossy(&bytes)
+        .matches("/Type/Page/")
+        .count()
+        .max(
+            String::from_utf8_lossy(&bytes)
+                .matches("/Type /Page\n")
+                .count(),
+        )
+}
+
+/// The summary's sections come in the order of the CMS standardized format
+/// (cover letter, to-do list, medicine list), then the schedule and what to
+/// watch for; "what changed" only after a care transition; and every page
+/// carries the name, date of birth, "Page X of Y", the date prepared and
+/// the statement of what the review covered.
+#[test]
+fn summary_sections_in_order_with_furniture_on_every_page() {
+    let run = rendered_samples();
+    for file in sample_records() {
+        let record = record::load(&file).unwrap();
+        let t = strings(record.patient.language);
+        let path = folder_of(&run.out(), &record.patient.id).join("summary.pdf");
+        let text = pdf_text(&path);
+        let at = |s: &str| {
+            text.find(s)
+                .unwrap_or_else(|| panic!("{}: no {s:?}", file.display()))
+        };
+        let order = [
+            at(t.cover_contains),
+            at(t.todo_title),
+            at(t.questions_title),
+            at(t.list_title),
+            at(t.allergies_title),
+            at(t.schedule_title),
+        ];
+        assert!(
+            order.windows(2).all(|w| w[0] < w[1]),
+            "{}: sections out of order {order:?}",
+            file.display()
+        );
+        if text.contains(t.watch_title) {
+            assert!(at(t.watch_title) > at(t.schedule_title));
+        }
+        let transition = record.review.kind.as_str() == "transition";
+        assert_eq!(
+            text.contains(t.changes_title),
+            transition,
+            "{}: what changed",
+            file.display()
+        );
+        let n = pages(&path);
+        assert!(n >= 3, "{}: {n} pages", file.display());
+        for page in 1..=n {
+            assert!(
+                text.contains(&format!("{} {page} {} {n}", t.page, t.of)),
+                "{}: no page {page} of {n}",
+                file.display()
+            );
+        }
+        let scope = fold(t.footer_scope);
+        assert_eq!(
+            text.matches(&scope).count(),
+            n,
+            "{}: scope statement not on every page",
+            file.display()
+        );
+        let born = format!("{}: ", t.born);
+        assert!(
+            text.matches(&born).count() >= 2 * n - 1,
+            "{}",
+            file.display()
+        );
+        assert!(text.matches(&format!("{}: ", t.prepared)).count() >= n);
+        for label in [t.how_i_use, t.why_i_use] {
+            assert!(
+                text.matches(&format!("{label}:")).count() >= record.medications.len().min(1),
+                "{}: {label}",
+                file.display()
+            );
+        }
+    }
+}
+
+/// Each recommendation in a letter says what was found, why it matters,
+/// what is recommended, the patient facts and the evidence, with Accept /
+/// Decline / Other and lines to reply; the letter lists the current
+/// medicines and ends with a signature line and the return address.
+#[test]
+fn letters_hold_every_part_of_a_recommendation() {
+    let run = rendered_samples();
+    let mut recommendations = 0;
+    for file in sample_records() {
+        let record = record::load(&file).unwrap();
+        let dir = folder_of(&run.out(), &record.patient.id);
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if !name.starts_with("letter-") {
+                continue;
+            }
+            let text = pdf_text(&path);
+            let items = text.matches("Found:").count();
+            recommendations += items;
+            for part in [
+                "Why it matters:",
+                "Recommended:",
+                "Patient facts:",
+                "Evidence:",
+            ] {
+                assert_eq!(
+                    text.matches(part).count(),
+                    items,
+                    "{name} of {}: {part}",
+                    file.display()
+                );
+            }
+            let requests = record
+                .actions
+                .iter()
+                .filter(|a| a.audience != record::Audience::Patient)
+                .count();
+            assert!(text.matches("Accept").count() >= items, "{name}");
+            assert!(text.matches("Reply:").count() >= items, "{name}");
+            assert!(items + requests > 0, "{name} asks nothing");
+            assert!(text.contains("Prescriber signature"), "{name}");
+            for m in record
+                .medications
+                .iter()
+                .filter(|m| m.status.as_str() == "active")
+            {
+                assert!(text.contains(&fold(&m.name)), "{name}: {}", m.name);
+            }
+        }
+    }
+    assert!(
+        recommendations > 20,
+        "only {recommendations} recommendations"
+    );
+}
+
+/// The appendix holds every finding, minor and dismissed ones included
+/// (with the reason), where each went in the patient's packet, how every
+/// medicine resolved, and the knowledge-base version.
+#[test]
+fn the_appendix_holds_every_finding_and_the_knowledge_version() {
+    let run = rendered_samples();
+    let mut dismissed = 0;
+    for file in sample_records() {
+        let record = record::load(&file).unwrap();
+        let dir = folder_of(&run.out(), &record.patient.id);
+        let text = pdf_text(&dir.join("appendix.pdf"));
+        let findings: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.join("findings.json")).unwrap()).unwrap();
+        assert!(
+            text.contains(&fold(findings["knowledge"].as_str().unwrap())),
+            "{}: knowledge version",
+            file.display()
+        );
+        for f in findings["findings"].as_array().unwrap() {
+            let id = f["id"].as_str().unwrap();
+            assert!(text.contains(&fold(id)), "{}: {id}", file.display());
+            if f["decision"]["action"] == "dismiss" {
+                dismissed += 1;
+                let reason = f["decision"]["reason"].as_str().unwrap();
+                assert!(text.contains(&fold(reason)), "{}: {reason}", file.display());
+            }
+        }
+        let n = findings["findings"].as_array().unwrap().len();
+        assert_eq!(
+            text.matches("Patient's packet:").count(),
+            n,
+            "{}",
+            file.display()
+        );
+        for m in findings["medications"].as_array().unwrap() {
+            for ing in m["ingredients"].as_array().unwrap() {
+                let name = ing.as_str().unwrap();
+                assert!(text.contains(name), "{}: {name}", file.display());
+            }
+        }
+    }
+    assert!(dismissed > 0, "no sample dismisses a finding");
+}
+
+/// PDF/UA structure: headings are tagged as headings, tables as tables
+/// with header cells, every font is embedded, and each document has a
+/// title and a language.
+#[test]
+fn pdfs_have_real_headings_tables_and_embedded_fonts() {
+    let run = rendered_samples();
+    let mut checked = 0;
+    for path in walk(&run.out()) {
+        if path.extension().is_none_or(|x| x != "pdf") {
+            continue;
+        }
+        let raw = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
+        let tagged = |kind: &str| {
+            raw.contains(&format!("/S/{kind}")) || raw.contains(&format!("/S /{kind}"))
+        };
+        assert!(tagged("H1") && tagged("H2"), "{}: headings", path.display());
+        assert!(
+            tagged("Table") && tagged("TH"),
+            "{}: tables",
+            path.display()
+        );
+        let descriptors = raw.matches("/Type/FontDescriptor").count();
+        let embedded = raw.matches("/FontFile2").count() + raw.matches("/FontFile3").count();
+        assert!(descriptors > 0, "{}: no fonts", path.display());
+        assert_eq!(
+            descriptors,
+            embedded,
+            "{}: a font not embedded",
+            path.display()
+        );
+        assert!(raw.contains("/Lang"), "{}", path.display());
+        assert!(raw.contains("/Title"), "{}", path.display());
+        checked += 1;
+    }
+    assert!(checked >= 30, "only {checked} PDFs");
+}

@@ -130,7 +130,7 @@ pub(super) fn appendix(
         })
         .collect();
     AppendixView {
-        header: header(regimen, Language::En, t.appendix_title),
+        header: header(regimen, Language::En, t.appendix_title, false),
         a: &APPENDIX,
         reviewer: record.review.reviewer.clone(),
         review_date: long_date(record.review.date, Language::En),

@@ -138,7 +138,7 @@ pub(super) fn letters(regimen: &Regimen, findings: &[Finding]) -> Vec<LetterView
                 })
                 .collect();
             LetterView {
-                header: header(regimen, Language::En, t.letter_title),
+                header: header(regimen, Language::En, t.letter_title, false),
                 l: &LETTER,
                 key,
                 prescriber,

@@ -72,11 +72,19 @@ pub fn plan(
     }
 }
 
-pub(super) fn header(regimen: &Regimen, language: Language, title: &str) -> Header {
+/// The header of a document. Large print (`large_print`) is for the
+/// patient's own packet; the letters and the appendix are for clinicians and
+/// keep normal print.
+pub(super) fn header(
+    regimen: &Regimen,
+    language: Language,
+    title: &str,
+    large_print: bool,
+) -> Header {
     let record = &regimen.record;
     Header {
         lang: language.as_str(),
-        large_print: record.patient.large_print,
+        large_print,
         title: title.to_owned(),
         patient_name: record.patient.name.clone(),
         patient_id: record.patient.id.clone(),

@@ -83,7 +83,12 @@ pub(super) fn summary(regimen: &Regimen, todo: TodoPlan, kb: &Knowledge) -> Summ
     let record = &regimen.record;
     let language = record.patient.language;
     let t = strings(language);
-    let header = header(regimen, language, t.summary_title);
+    let header = header(
+        regimen,
+        language,
+        t.summary_title,
+        record.patient.large_print,
+    );
     let cover = Cover {
         date: long_date(record.review.date, language),
         addressee: (record.patient.address.first() != Some(&record.patient.name))

@@ -34,7 +34,7 @@ const MAX_PER_ITEM: usize = 2;
 /// Items that fit on the to-do list's first page in normal print.
 pub const FIRST_PAGE: usize = 5;
 /// Items that fit on the to-do list's first page in large print.
-pub const FIRST_PAGE_LARGE: usize = 4;
+pub const FIRST_PAGE_LARGE: usize = 3;
 
 /// Where a finding ended up in the patient's packet, for the appendix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -239,17 +239,25 @@ fn own_choice(record: &Record, name: &str) -> bool {
 }
 
 /// Whether one of the reviewer's own items for the patient is about all of
-/// these medicines: its "talked about" names each of them (by the first
-/// word of its name: "Advil", "Ginkgo"). The reviewer has talked it through,
-/// so the generated wording would only repeat, or contradict, it.
+/// these medicines: its "talked about", or the first sentence of its "to
+/// do" ("Stop Tylenol PM."), names each of them (by the first word of its
+/// name: "Advil", "Ginkgo"). The reviewer has talked it through, so the
+/// generated wording would only repeat, or contradict, it.
 fn covered(record: &Record, medicines: &[String]) -> bool {
     record
         .actions
         .iter()
         .filter(|a| a.audience == Audience::Patient)
-        .filter_map(|a| a.talked_about.as_deref())
+        .map(|a| {
+            let first = a
+                .to_do
+                .as_deref()
+                .and_then(|t| sentences(t).first().copied())
+                .unwrap_or_default();
+            format!("{} {first}", a.talked_about.as_deref().unwrap_or_default())
+        })
         .any(|about| {
-            let said = words(about);
+            let said = words(&about);
             !medicines.is_empty()
                 && medicines
                     .iter()
@@ -392,5 +400,277 @@ fn more_sentence(n: usize, language: Language) -> String {
         (Language::Es, n) => format!(
             "Encontramos {n} cosas más para hablar con usted. Pregúntenos en su próxima visita."
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::fixtures::regimen;
+
+    const MEDICINES: &str = "[[medications]]\nname = \"Eliquis 5 mg\"\n\
+        [[medications]]\nname = \"metformin 500 mg\"\n\
+        [[medications]]\nname = \"digoxin 0.125 mg\"\n\
+        [[medications]]\nname = \"Advil\"\ntype = \"otc\"\n";
+
+    fn finding(
+        check: &'static str,
+        severity: Severity,
+        medicines: &[&str],
+        text: &str,
+        follows_up: bool,
+    ) -> Finding {
+        Finding {
+            id: format!("{check}/{}", medicines.join("+")),
+            check,
+            severity,
+            medicines: medicines.iter().map(|m| (*m).to_owned()).collect(),
+            ingredients: vec![],
+            prescribers: vec![],
+            title: "t".into(),
+            patient_text: text.into(),
+            prescriber_text: "Why. Recommended: what.".into(),
+            patient_action: true,
+            reviewer_follows_up: follows_up,
+            evidence: vec![],
+            context: vec![],
+            decision: None,
+        }
+    }
+
+    fn about(plan: &TodoPlan) -> Vec<&str> {
+        plan.items.iter().map(|i| i.talked_about.as_str()).collect()
+    }
+
+    #[test]
+    fn most_serious_first_and_the_same_medicines_share_an_item() {
+        let r = regimen(MEDICINES);
+        let f = vec![
+            finding(
+                "herb-food",
+                Severity::Moderate,
+                &["Eliquis 5 mg"],
+                "Eat the same. Call us.",
+                false,
+            ),
+            finding(
+                "interaction",
+                Severity::Major,
+                &["Eliquis 5 mg", "Advil"],
+                "Do not take Advil. Call us.",
+                false,
+            ),
+            finding(
+                "renal",
+                Severity::Moderate,
+                &["Eliquis 5 mg"],
+                "Drink water. Call us.",
+                false,
+            ),
+        ];
+        let plan = plan(&r, &f);
+        // The pair names a store-bought product: the item is about it.
+        assert_eq!(about(&plan), ["Advil", "Eliquis 5 mg"]);
+        assert_eq!(plan.items[1].to_do, "Eat the same. Call us. Drink water.");
+        assert_eq!(plan.placements, [Placement::Item; 3]);
+        assert_eq!(plan.more, None);
+    }
+
+    #[test]
+    fn prescriber_follow_ups_become_one_item_in_list_order() {
+        let r = regimen(MEDICINES);
+        let f = vec![
+            finding(
+                "older-adult",
+                Severity::Major,
+                &["digoxin 0.125 mg"],
+                "x",
+                true,
+            ),
+            finding(
+                "renal",
+                Severity::Contraindicated,
+                &["metformin 500 mg"],
+                "y",
+                true,
+            ),
+            finding(
+                "side-effect",
+                Severity::Moderate,
+                &["Eliquis 5 mg"],
+                "z",
+                true,
+            ),
+        ];
+        let plan = plan(&r, &f);
+        assert_eq!(plan.items.len(), 1);
+        assert_eq!(
+            plan.items[0].talked_about,
+            "metformin 500 mg and digoxin 0.125 mg"
+        );
+        assert!(
+            plan.items[0]
+                .to_do
+                .starts_with("We will ask your doctor about these medicines.")
+        );
+        assert!(
+            plan.items[0]
+                .to_do
+                .ends_with("the side effects you told us about.")
+        );
+        assert_eq!(plan.placements, [Placement::AskDoctor; 3]);
+    }
+
+    #[test]
+    fn a_follow_up_about_a_store_bought_product_keeps_its_own_words() {
+        let r = regimen(MEDICINES);
+        let f = vec![finding(
+            "older-adult",
+            Severity::Moderate,
+            &["Advil"],
+            "Ask us first.",
+            true,
+        )];
+        let plan = plan(&r, &f);
+        assert_eq!(about(&plan), ["Advil"]);
+        assert_eq!(plan.items[0].to_do, "Ask us first.");
+    }
+
+    #[test]
+    fn the_reviewers_own_item_covers_its_medicine_and_comes_after_serious_ones() {
+        let r = regimen(&format!(
+            "{MEDICINES}[[actions]]\ntalked_about = \"Pain\"\nto_do = \"Stop Advil. Use heat.\"\n"
+        ));
+        let f = vec![
+            finding(
+                "interaction",
+                Severity::Major,
+                &["Eliquis 5 mg", "Advil"],
+                "a",
+                false,
+            ),
+            finding(
+                "renal",
+                Severity::Contraindicated,
+                &["metformin 500 mg"],
+                "Call today.",
+                false,
+            ),
+            finding(
+                "herb-food",
+                Severity::Moderate,
+                &["Eliquis 5 mg"],
+                "b",
+                false,
+            ),
+        ];
+        let plan = plan(&r, &f);
+        assert_eq!(about(&plan), ["metformin 500 mg", "Pain", "Eliquis 5 mg"]);
+        assert_eq!(plan.placements[0], Placement::Covered);
+    }
+
+    #[test]
+    fn what_does_not_fit_is_counted_but_serious_items_always_stay() {
+        let mut text = String::new();
+        for i in 0..8 {
+            text += &format!("[[medications]]\nname = \"m{i}\"\n");
+        }
+        let r = regimen(&text);
+        let names: Vec<String> = (0..8).map(|i| format!("m{i}")).collect();
+        let mut f: Vec<Finding> = names[..6]
+            .iter()
+            .map(|n| finding("interaction", Severity::Major, &[n.as_str()], "x", false))
+            .collect();
+        f.push(finding(
+            "interaction",
+            Severity::Moderate,
+            &["m6"],
+            "y",
+            false,
+        ));
+        f.push(finding("interaction", Severity::Minor, &["m7"], "z", false));
+        let plan = plan(&r, &f);
+        assert_eq!(plan.items.len(), 6, "the six major items all stay");
+        assert_eq!(plan.placements[6], Placement::LeftOut);
+        assert_eq!(plan.placements[7], Placement::LeftOut);
+        assert_eq!(
+            plan.more.as_deref(),
+            Some(
+                "We found 2 more things to go over with you. Ask us about them at your next visit."
+            )
+        );
+    }
+
+    #[test]
+    fn large_print_fits_fewer_items() {
+        let mut text = String::new();
+        for i in 0..5 {
+            text += &format!("[[medications]]\nname = \"m{i}\"\n");
+        }
+        let normal = regimen(&text);
+        let mut large = regimen(&text);
+        large.record.patient.large_print = true;
+        let f: Vec<Finding> = (0..5)
+            .map(|i| {
+                finding(
+                    "interaction",
+                    Severity::Moderate,
+                    &[&format!("m{i}")],
+                    "x",
+                    false,
+                )
+            })
+            .collect();
+        assert_eq!(plan(&normal, &f).items.len(), FIRST_PAGE);
+        assert_eq!(plan(&large, &f).items.len(), FIRST_PAGE_LARGE);
+    }
+
+    #[test]
+    fn no_action_dismissed_and_trimmed_findings_stay_out() {
+        let r = regimen(MEDICINES);
+        let mut quiet = finding(
+            "complexity",
+            Severity::Moderate,
+            &["Eliquis 5 mg"],
+            "q",
+            false,
+        );
+        quiet.patient_action = false;
+        let mut dismissed = finding("renal", Severity::Major, &["metformin 500 mg"], "d", false);
+        dismissed.decision = Some(crate::checks::FindingDecision {
+            action: crate::record::DecisionAction::Dismiss,
+            reason: Some("known".into()),
+        });
+        let same = |s, t: &str| finding("interaction", s, &["digoxin 0.125 mg"], t, false);
+        let f = vec![
+            quiet,
+            dismissed,
+            same(Severity::Major, "One."),
+            same(Severity::Moderate, "Two."),
+            same(Severity::Minor, "Three."),
+        ];
+        let plan = plan(&r, &f);
+        assert_eq!(about(&plan), ["digoxin 0.125 mg"]);
+        // An item says at most two things, the most serious.
+        assert_eq!(plan.items[0].to_do, "One. Two.");
+        assert_eq!(
+            plan.placements,
+            [
+                Placement::NotForPatient,
+                Placement::Dismissed,
+                Placement::Item,
+                Placement::Item,
+                Placement::LeftOut
+            ]
+        );
+        assert!(plan.more.is_some());
+    }
+
+    #[test]
+    fn sentences_split_after_stops_not_in_numbers() {
+        assert_eq!(
+            sentences("Take 0.25 mg. Call us! Why? Then stop"),
+            ["Take 0.25 mg.", "Call us!", "Why?", "Then stop"]
+        );
     }
 }
