@@ -2,10 +2,13 @@
 //!
 //! documents.md asks for "no unexplained medical terms ('blood thinner', not
 //! 'anticoagulant')". What medreview writes for a patient never uses these
-//! words (a test reads every sentence of the sample packets). The reviewer's
-//! own words (why a medicine is used, notes, allergy reactions) are printed
-//! as typed, but a word of this list in them gets its plain meaning added
-//! once in brackets: "hypertension (high blood pressure)".
+//! words (a test reads every sentence of the sample packets). The words of
+//! the record (why a medicine is used, notes, allergy reactions, reasons for
+//! a change after a hospital stay, the reviewer's own to-do items, the
+//! follow-up plan and questions) are printed as typed, but a word of this
+//! list in them gets its plain meaning added once in brackets:
+//! "hypertension (high blood pressure)". Directions that could not be read
+//! are quoted exactly as the label has them.
 //!
 //! The plain words are our own, chosen after the CDC's *Everyday Words for
 //! Public Health Communication* (2016) and the US National Library of
@@ -33,6 +36,7 @@ pub const GLOSSARY: &[(&str, &str)] = &[
     ("once daily", "1 time a day"),
     ("after meals", "with a meal"),
     ("anticoagulant", "blood thinner"),
+    ("anticoagulation", "blood thinner care"),
     ("antiplatelet", "medicine that keeps blood from clotting"),
     ("hypertension", "high blood pressure"),
     ("hypotension", "low blood pressure"),
@@ -86,6 +90,9 @@ pub const GLOSSARY: &[(&str, &str)] = &[
     ("egfr", "a test of how well the kidneys work"),
     ("creatinine", "a blood test for the kidneys"),
     ("hypothyroidism", "an underactive thyroid"),
+    ("hfref", "a weak heart pump"),
+    ("a1c", "a blood test of your average sugar"),
+    ("inr", "a blood test of how fast your blood clots"),
     ("hyperthyroidism", "an overactive thyroid"),
     ("bid", "2 times a day"),
     ("tid", "3 times a day"),

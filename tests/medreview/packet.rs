@@ -400,3 +400,46 @@ fn a_spanish_summary_is_spanish_throughout() {
         .collect();
     assert!(english.is_empty(), "{english:?}");
 }
+
+/// The record's own words in the packet (why a medicine is used, notes,
+/// allergy reactions, the reviewer's to-do items, the follow-up plan,
+/// questions, what changed and why) have every medical word of the glossary
+/// explained. Directions that could not be read are quoted as written and
+/// are left out here.
+#[test]
+fn medical_words_in_the_records_own_text_are_explained() {
+    let mut explained = 0;
+    let mut found = Vec::new();
+    for path in sample_records() {
+        let record = record::load(&path).unwrap();
+        if record.patient.language != Language::En {
+            continue;
+        }
+        let summary = serde_json::to_value(&packet(record).summary).unwrap();
+        let mut texts = Vec::new();
+        for key in [
+            "todo",
+            "follow_up",
+            "questions",
+            "allergies",
+            "stopped",
+            "changes",
+        ] {
+            strings(&summary[key], &mut texts);
+        }
+        for m in summary["medicines"].as_array().unwrap() {
+            strings(&m["why"], &mut texts);
+            strings(&m["notes"], &mut texts);
+        }
+        for text in texts {
+            if text.contains(" (") {
+                explained += 1;
+            }
+            for word in report::plain::jargon_in(&text) {
+                found.push(format!("{}: {word:?} in {text:?}", path.display()));
+            }
+        }
+    }
+    assert!(explained > 5, "only {explained} explanations");
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}

@@ -34,7 +34,7 @@ pub(super) fn changes(regimen: &Regimen, kb: &Knowledge) -> Option<Changes> {
         }
     };
     let with_reason = |m: &Medication| match &m.change_reason {
-        Some(reason) => format!("{}: {reason}", m.name),
+        Some(reason) => format!("{}: {}", m.name, crate::report::plain::explain(reason)),
         None => m.name.clone(),
     };
     let before: Vec<(String, &Medication)> =

@@ -27,6 +27,7 @@ use crate::record::{Audience, Language, MedicineType, Record};
 use crate::regimen::Regimen;
 
 use super::summary::TodoItem;
+use crate::report::plain::explain;
 
 /// The most findings one item speaks of.
 const MAX_PER_ITEM: usize = 2;
@@ -166,12 +167,12 @@ pub fn plan(regimen: &Regimen, findings: &[Finding]) -> TodoPlan {
         .iter()
         .filter(|a| a.audience == Audience::Patient)
         .map(|a| Row {
-            about: a.talked_about.iter().cloned().collect(),
+            about: a.talked_about.iter().map(|t| explain(t)).collect(),
             severity: None,
             texts: a
                 .to_do
                 .iter()
-                .map(|t| (Severity::Minor, t.clone()))
+                .map(|t| (Severity::Minor, explain(t)))
                 .collect(),
             findings: vec![],
             kept: true,
