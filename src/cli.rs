@@ -33,6 +33,30 @@ pub enum Command {
         /// appendix.typ) instead of the built-in ones.
         #[arg(long, value_name = "DIR")]
         templates: Option<PathBuf>,
+        /// Render only share K of N of the batch (1-based, e.g. 2/8), for N
+        /// machines writing into the same output layout; combine their
+        /// summaries afterwards with `medreview merge DIR`.
+        #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+        shard: Option<(usize, usize)>,
+        /// Skip typesetting a patient whose record, knowledge base,
+        /// templates and medreview version are unchanged since the last run
+        /// into the same folder.
+        #[arg(long)]
+        incremental: bool,
+        /// Print nothing but errors (no progress, no summary).
+        #[arg(long, short)]
+        quiet: bool,
+        /// Write where the time went (JSON) to FILE, for the benchmark.
+        #[arg(long, value_name = "FILE", hide = true)]
+        timings: Option<PathBuf>,
+    },
+    /// Combine the batch summaries of the shards in DIR (written by
+    /// `render --shard K/N`) into one, with the program overview and the
+    /// prescriber digests.
+    Merge {
+        /// The output folder the shards rendered into.
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
     },
     /// Load and check only: a readable report, or JSON with --json.
     Check {
@@ -87,4 +111,23 @@ impl From<SeverityArg> for Severity {
             SeverityArg::Contraindicated => Severity::Contraindicated,
         }
     }
+}
+
+/// Parses `K/N` with 1 <= K <= N.
+fn parse_shard(text: &str) -> Result<(usize, usize), String> {
+    let (k, n) = text
+        .split_once('/')
+        .ok_or_else(|| format!("expected K/N, like 1/4, not \"{text}\""))?;
+    let k: usize = k
+        .trim()
+        .parse()
+        .map_err(|_| format!("K in \"{text}\" is not a number"))?;
+    let n: usize = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("N in \"{text}\" is not a number"))?;
+    if n == 0 || k == 0 || k > n {
+        return Err(format!("expected 1 <= K <= N in \"{text}\""));
+    }
+    Ok((k, n))
 }

@@ -13,19 +13,21 @@
 //!                      knowledge              view       typeset
 //! ```
 
+pub mod batch;
 pub mod checks;
 pub mod cli;
 pub mod diagnostic;
 pub mod knowledge;
 pub mod output;
 pub mod pipeline;
+pub mod progress;
 pub mod readability;
 pub mod record;
 pub mod regimen;
 pub mod report;
 pub mod suggest;
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -65,10 +67,23 @@ pub fn run(cli: Cli) -> i32 {
             out,
             jobs,
             templates,
+            shard,
+            incremental,
+            quiet,
+            timings,
         } => {
-            let jobs = jobs.map(usize::from).unwrap_or_else(default_jobs);
-            render(&paths, &out, jobs, templates.as_deref(), stdout)
+            let options = RenderOptions {
+                jobs: jobs.map(usize::from).unwrap_or_else(default_jobs),
+                templates,
+                shard,
+                incremental,
+                quiet,
+                progress: !quiet && std::io::stderr().is_terminal(),
+                timings,
+            };
+            render(&paths, &out, &options, stdout)
         }
+        Command::Merge { dir } => merge(&dir, stdout),
         Command::Check {
             paths,
             json,
@@ -84,21 +99,35 @@ fn default_jobs() -> usize {
     std::thread::available_parallelism().map_or(1, usize::from)
 }
 
+/// How `medreview render` runs.
+#[derive(Debug, Clone, Default)]
+pub struct RenderOptions {
+    /// Documents typeset at once.
+    pub jobs: usize,
+    /// A clinic's own templates instead of the built-in ones.
+    pub templates: Option<PathBuf>,
+    /// Only share K of N (1-based) of the batch.
+    pub shard: Option<(usize, usize)>,
+    /// Skip typesetting patients whose inputs are unchanged.
+    pub incremental: bool,
+    /// Nothing on standard output but errors.
+    pub quiet: bool,
+    /// A progress line on standard error (when it is a terminal).
+    pub progress: bool,
+    /// Write the timings of the run (JSON) here.
+    pub timings: Option<PathBuf>,
+}
+
 /// `medreview render`.
-pub fn render(
-    paths: &[PathBuf],
-    out: &Path,
-    jobs: usize,
-    templates: Option<&Path>,
-    w: &mut dyn Write,
-) -> i32 {
+pub fn render(paths: &[PathBuf], out: &Path, options: &RenderOptions, w: &mut dyn Write) -> i32 {
     let start = Instant::now();
+    let jobs = options.jobs.max(1);
     // Typst's own threads run on the global rayon pool: keep it at least as
     // large as the number of render workers.
     let _ = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs.max(default_jobs()))
         .build_global();
-    let typesetter = match report::Typesetter::new(templates) {
+    let typesetter = match report::Typesetter::new(options.templates.as_deref()) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("error: {e}");
@@ -113,50 +142,103 @@ pub fn render(
         return EXIT_USAGE;
     }
     let kb = Knowledge::embedded();
-    let outcomes = pipeline::review(pipeline::discover(paths), kb);
-    let rendered = pipeline::render_all(&outcomes, out, &typesetter, kb, jobs);
-    let rows = pipeline::batch_rows(&outcomes, &rendered);
+    let mut files = pipeline::discover(paths);
+    if let Some((k, n)) = options.shard {
+        files = pipeline::shard(files, k, n);
+    }
+    let total = files.len();
+    let timings = pipeline::Timings::default();
+    let mut bar = progress::Bar::new(total, options.progress);
+    let results = pipeline::render_stream(
+        &files,
+        out,
+        &typesetter,
+        kb,
+        &pipeline::StreamOptions {
+            jobs,
+            incremental: options.incremental,
+        },
+        &timings,
+        &mut |done| bar.update(done),
+    );
+    bar.finish();
+    let (rows, digests): (Vec<output::BatchRow>, Vec<Option<batch::PatientDigest>>) =
+        results.into_iter().unzip();
+    let digests: Vec<batch::PatientDigest> = digests.into_iter().flatten().collect();
     let failed: Vec<&output::BatchRow> = rows.iter().filter(|r| r.error.is_some()).collect();
+    let skipped = rows.iter().filter(|r| r.skipped).count();
     let summary = output::BatchSummary {
         records: rows.len(),
         rendered: rows.len() - failed.len(),
         failed: failed.len(),
+        skipped,
         knowledge_version: kb.version(),
+        shard: options.shard.map(|(k, n)| format!("{k}/{n}")),
         rows: &rows,
     };
-    let summary_written = output::write_batch_summary(out, &summary);
+    let written = match options.shard {
+        // A shard writes its own summary and digests; `merge` makes the
+        // batch documents from all of them.
+        Some((k, n)) => output::write_batch_summary(out, &format!("-{k}-of-{n}"), &summary)
+            .and_then(|()| batch::write_digests(out, &format!("-{k}-of-{n}"), &digests)),
+        None => output::write_batch_summary(out, "", &summary).and_then(|()| {
+            batch::write_batch_documents(out, &typesetter, &summary, &digests)
+                .map_err(std::io::Error::other)
+        }),
+    };
+    if let Some(path) = &options.timings {
+        let (compile, export) = typesetter.engine_time();
+        let json = serde_json::json!({
+            "records": total,
+            "jobs": jobs,
+            "wall_s": start.elapsed().as_secs_f64(),
+            "first_packet_s": timings.first_packet_ns.load(std::sync::atomic::Ordering::Relaxed) as f64 / 1e9,
+            "review_s": timings.review_ns.load(std::sync::atomic::Ordering::Relaxed) as f64 / 1e9,
+            "render_s": timings.render_ns.load(std::sync::atomic::Ordering::Relaxed) as f64 / 1e9,
+            "typst_compile_s": compile.as_secs_f64(),
+            "typst_export_s": export.as_secs_f64(),
+        });
+        let _ = std::fs::write(path, json.to_string());
+    }
 
     // Console output names files and patient ids only: no names, no medicines.
-    for row in &rows {
-        match &row.error {
-            None => {
-                let _ = writeln!(
-                    w,
-                    "ok      {}  patient {}  {} documents  {}{}",
-                    row.file,
-                    row.patient.as_deref().unwrap_or("?"),
-                    row.documents,
-                    severity_counts(&[row.minor, row.moderate, row.major, row.contraindicated]),
-                    match row.unprintable_characters {
-                        0 => String::new(),
-                        n => format!("  (unprintable characters shown as \u{FFFD}: {n})"),
-                    }
-                );
-            }
-            Some(_) => {
-                let _ = writeln!(w, "failed  {}", row.file);
+    if !options.quiet {
+        for row in &rows {
+            match &row.error {
+                None => {
+                    let _ = writeln!(
+                        w,
+                        "{}  {}  patient {}  {} documents  {}{}",
+                        if row.skipped { "same  " } else { "ok    " },
+                        row.file,
+                        row.patient.as_deref().unwrap_or("?"),
+                        row.documents,
+                        severity_counts(&[row.minor, row.moderate, row.major, row.contraindicated]),
+                        match row.unprintable_characters {
+                            0 => String::new(),
+                            n => format!("  (unprintable characters shown as \u{FFFD}: {n})"),
+                        }
+                    );
+                }
+                Some(_) => {
+                    let _ = writeln!(w, "failed  {}", row.file);
+                }
             }
         }
+        let _ = writeln!(
+            w,
+            "\nrendered {} of {} records into {} in {:.1} s{}",
+            summary.rendered,
+            summary.records,
+            out.display(),
+            start.elapsed().as_secs_f64(),
+            match skipped {
+                0 => String::new(),
+                n => format!(" ({n} unchanged since the last run, not typeset again)"),
+            }
+        );
     }
-    let _ = writeln!(
-        w,
-        "\nrendered {} of {} records into {} in {:.1} s",
-        summary.rendered,
-        summary.records,
-        out.display(),
-        start.elapsed().as_secs_f64()
-    );
-    if let Err(e) = summary_written {
+    if let Err(e) = written {
         eprintln!("error: cannot write the batch summary: {e}");
         return EXIT_FAILED;
     }
@@ -171,22 +253,54 @@ pub fn render(
         failed.len(),
         out.join("batch-summary.csv").display()
     );
-    for (row, outcome) in rows
-        .iter()
-        .zip(&outcomes)
-        .filter(|(r, _)| r.error.is_some())
-    {
-        let _ = match &outcome.result {
-            Err(d) if d.line > 0 => writeln!(
+    for row in rows.iter().filter(|r| r.error.is_some()) {
+        let _ = match row.load_error_at {
+            Some((line, column)) if line > 0 => writeln!(
                 w,
-                "  {}:{}:{}: the record does not load",
-                d.file, d.line, d.column
+                "  {}:{line}:{column}: the record does not load",
+                row.file
             ),
-            Err(d) => writeln!(w, "  {}: the record does not load", d.file),
-            Ok(_) => writeln!(w, "  {}: the documents could not be produced", row.file),
+            Some(_) => writeln!(w, "  {}: the record does not load", row.file),
+            None => writeln!(w, "  {}: the documents could not be produced", row.file),
         };
     }
     EXIT_FAILED
+}
+
+/// `medreview merge`: the shards' summaries and digests combined.
+pub fn merge(dir: &Path, w: &mut dyn Write) -> i32 {
+    let typesetter = match report::Typesetter::new(None) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    match batch::merge(dir, &typesetter) {
+        Ok(merged) => {
+            let _ = writeln!(
+                w,
+                "merged {} shards of {}: {} records, {} rendered, {} failed",
+                merged.shards, merged.of, merged.records, merged.rendered, merged.failed
+            );
+            if merged.shards < merged.of {
+                eprintln!(
+                    "error: only {} of {} shards have written their summary",
+                    merged.shards, merged.of
+                );
+                return EXIT_FAILED;
+            }
+            if merged.failed > 0 {
+                EXIT_FAILED
+            } else {
+                EXIT_OK
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            EXIT_USAGE
+        }
+    }
 }
 
 fn severity_counts(counts: &[usize; 4]) -> String {

@@ -110,12 +110,15 @@ pub fn remove_outputs(dir: &Path) -> io::Result<()> {
 }
 
 /// One row of the batch summary.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct BatchRow {
     pub file: String,
     pub patient: Option<String>,
     /// `ok` or `failed`.
-    pub status: &'static str,
+    pub status: String,
+    /// Unchanged since the last run (`--incremental`): not typeset again.
+    #[serde(default)]
+    pub skipped: bool,
     pub folder: Option<String>,
     pub documents: usize,
     /// Characters of the record that no embedded font can print, replaced
@@ -127,6 +130,11 @@ pub struct BatchRow {
     pub minor: usize,
     pub dismissed: usize,
     pub error: Option<String>,
+    /// Where a record that does not load goes wrong (0 for the whole file
+    /// or a rendering failure); the console names the place, never the
+    /// message, which may quote the record.
+    #[serde(skip)]
+    pub load_error_at: Option<(usize, usize)>,
 }
 
 /// The batch summary, as written to `batch-summary.json`.
@@ -135,12 +143,17 @@ pub struct BatchSummary<'a> {
     pub records: usize,
     pub rendered: usize,
     pub failed: usize,
+    /// Unchanged since the last run (`--incremental`).
+    pub skipped: usize,
     pub knowledge_version: &'a str,
+    /// `K/N` when this is one shard of a batch.
+    pub shard: Option<String>,
     pub rows: &'a [BatchRow],
 }
 
-/// Writes `batch-summary.csv` and `batch-summary.json` into `out`.
-pub fn write_batch_summary(out: &Path, summary: &BatchSummary) -> io::Result<()> {
+/// Writes `batch-summary<suffix>.csv` and `.json` into `out` (the suffix
+/// names a shard: `-2-of-8`).
+pub fn write_batch_summary(out: &Path, suffix: &str, summary: &BatchSummary) -> io::Result<()> {
     let mut csv = String::from(
         "file,patient,status,folder,documents,unprintable_characters,contraindicated,major,moderate,minor,dismissed,error\n",
     );
@@ -148,7 +161,7 @@ pub fn write_batch_summary(out: &Path, summary: &BatchSummary) -> io::Result<()>
         let fields = [
             r.file.clone(),
             r.patient.clone().unwrap_or_default(),
-            r.status.to_owned(),
+            r.status.clone(),
             r.folder.clone().unwrap_or_default(),
             r.documents.to_string(),
             r.unprintable_characters.to_string(),
@@ -163,9 +176,9 @@ pub fn write_batch_summary(out: &Path, summary: &BatchSummary) -> io::Result<()>
         csv += &line.join(",");
         csv.push('\n');
     }
-    write_atomic(out, "batch-summary.csv", csv.as_bytes())?;
+    write_atomic(out, &format!("batch-summary{suffix}.csv"), csv.as_bytes())?;
     let json = serde_json::to_vec_pretty(summary).expect("the summary serialises");
-    write_atomic(out, "batch-summary.json", &json)
+    write_atomic(out, &format!("batch-summary{suffix}.json"), &json)
 }
 
 /// Quotes a CSV field (RFC 4180). A leading `=`, `+`, `-` or `@` is
@@ -181,6 +194,17 @@ fn csv_field(value: &str) -> String {
     } else {
         value
     }
+}
+
+/// The 64-bit FNV-1a hash of some bytes: stable across platforms and
+/// versions, for telling whether an input changed (not for security).
+pub fn fnv1a_64(bytes: &[u8]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
 }
 
 #[cfg(test)]

@@ -12,12 +12,13 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use serde::Serialize;
 use walkdir::WalkDir;
 
+use crate::batch::PatientDigest;
 use crate::checks::{self, Checked, Finding, Severity};
 use crate::diagnostic::Diagnostic;
 use crate::knowledge::Knowledge;
@@ -236,35 +237,158 @@ impl Outcome {
 #[derive(Debug)]
 pub struct Rendered {
     pub folder: Option<PathBuf>,
+    /// Unchanged since the last run: the packet on disk was kept.
+    pub skipped: bool,
     pub documents: usize,
     /// Characters no embedded font could print, replaced by U+FFFD.
     pub replaced: usize,
     pub error: Option<String>,
 }
 
-/// Plans, typesets and writes the packet of every reviewed record, with
-/// `jobs` worker threads. Returns one [`Rendered`] per outcome, in order.
-pub fn render_all(
-    outcomes: &[Outcome],
+/// Where the time of a render run went, summed over the workers, for the
+/// benchmark (`render --timings FILE`). Typst's own compile and PDF export
+/// are counted by the [`Typesetter`].
+#[derive(Debug, Default)]
+pub struct Timings {
+    /// Loading, resolving and checking.
+    pub review_ns: AtomicU64,
+    /// Plan, typeset (Typst included) and write.
+    pub render_ns: AtomicU64,
+    /// From the start of the workers to the first packet written.
+    pub first_packet_ns: AtomicU64,
+}
+
+/// How [`render_stream`] runs.
+#[derive(Debug, Clone, Copy)]
+pub struct StreamOptions {
+    /// Records in flight at once, one per worker thread.
+    pub jobs: usize,
+    /// Keep the packet of a patient whose inputs are unchanged.
+    pub incremental: bool,
+}
+
+/// Share `k` of `n` (1-based) of a discovered batch: every `n`-th file in
+/// the sorted order, starting with the `k`-th. Every machine that sees the
+/// same input files picks the same share, the shares are disjoint, cover the
+/// batch and differ in size by at most one file.
+pub fn shard(
+    files: Vec<Result<PathBuf, Diagnostic>>,
+    k: usize,
+    n: usize,
+) -> Vec<Result<PathBuf, Diagnostic>> {
+    files
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| i % n == k - 1)
+        .map(|(_, f)| f)
+        .collect()
+}
+
+/// Finds the patient id of every record file cheaply (only `[patient] id`
+/// is read), so that a batch can be streamed and still refuse an id used
+/// twice: every file after the first with the same id (compared as folder
+/// names, case folded: "MRN-1" and "mrn-1" would share one folder on a
+/// case-insensitive file system) gets an error message here.
+pub fn duplicate_ids(files: &[Result<PathBuf, Diagnostic>]) -> Vec<Option<String>> {
+    #[derive(serde::Deserialize)]
+    struct IdOnly {
+        patient: PatientId,
+    }
+    #[derive(serde::Deserialize)]
+    struct PatientId {
+        id: String,
+    }
+    let ids: Vec<Option<String>> = files
+        .par_iter()
+        .map(|file| {
+            let path = file.as_ref().ok()?;
+            let text = std::fs::read_to_string(path).ok()?;
+            toml::from_str::<IdOnly>(&text).ok().map(|r| r.patient.id)
+        })
+        .collect();
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    ids.iter()
+        .enumerate()
+        .map(|(i, id)| {
+            let id = id.as_ref()?;
+            let folder = output::safe_name(id).to_lowercase();
+            match seen.get(&folder) {
+                Some(&first) => Some(format!(
+                    "patient id \"{id}\" is also used by {}; ids must be unique within a batch",
+                    files[first]
+                        .as_ref()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_default()
+                )),
+                None => {
+                    seen.insert(folder, i);
+                    None
+                }
+            }
+        })
+        .collect()
+}
+
+/// Loads, checks, plans, typesets and writes every record, `jobs` records
+/// at a time, one record per worker at a time: memory holds only the
+/// records in flight and the batch rows, whatever the size of the batch,
+/// and the first packet is written as soon as its record is done.
+/// `progress` is called from the calling thread with the number of records
+/// done, about five times a second and once at the end. Returns one row per
+/// file, in input order, and the [`PatientDigest`] of every rendered record.
+pub fn render_stream(
+    files: &[Result<PathBuf, Diagnostic>],
     out: &Path,
     typesetter: &Typesetter,
     kb: &Knowledge,
-    jobs: usize,
-) -> Vec<Rendered> {
+    options: &StreamOptions,
+    timings: &Timings,
+    progress: &mut dyn FnMut(usize),
+) -> Vec<(BatchRow, Option<PatientDigest>)> {
+    let jobs = options.jobs;
+    let duplicates = duplicate_ids(files);
     let next = AtomicUsize::new(0);
-    let results: Vec<Mutex<Option<Rendered>>> = outcomes.iter().map(|_| Mutex::new(None)).collect();
+    let done = AtomicUsize::new(0);
+    let start = std::time::Instant::now();
+    type Slot = Mutex<Option<(BatchRow, Option<PatientDigest>)>>;
+    let results: Vec<Slot> = files.iter().map(|_| Mutex::new(None)).collect();
     let worker = || {
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(outcome) = outcomes.get(i) else {
+            let Some(file) = files.get(i) else {
                 break;
             };
+            let began = std::time::Instant::now();
+            let outcome = match file {
+                Err(d) => Outcome {
+                    file: PathBuf::from(&d.file),
+                    result: Err(d.clone()),
+                },
+                Ok(path) => Outcome {
+                    file: path.clone(),
+                    result: contain_panic(path, || {
+                        if let Some(message) = &duplicates[i] {
+                            return Err(Diagnostic::whole_file(path, message));
+                        }
+                        record::load(path).map(|record| {
+                            let regimen = Regimen::new(record, kb);
+                            let checked = checks::run(&regimen, kb);
+                            Reviewed { regimen, checked }
+                        })
+                    }),
+                },
+            };
+            let reviewed_at = std::time::Instant::now();
+            timings
+                .review_ns
+                .fetch_add(nanos(reviewed_at - began), Ordering::Relaxed);
             let rendered = match &outcome.result {
                 Ok(reviewed) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    render_one(reviewed, outcome, out, typesetter, kb)
+                    render_one(reviewed, &outcome, out, typesetter, kb, options.incremental)
                 }))
                 .unwrap_or_else(|_| Rendered {
                     folder: None,
+                    skipped: false,
                     documents: 0,
                     replaced: 0,
                     error: Some(
@@ -274,23 +398,49 @@ pub fn render_all(
                 }),
                 Err(d) => Rendered {
                     folder: None,
+                    skipped: false,
                     documents: 0,
                     replaced: 0,
                     error: Some(d.one_line()),
                 },
             };
-            *results[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(rendered);
+            timings
+                .render_ns
+                .fetch_add(nanos(reviewed_at.elapsed()), Ordering::Relaxed);
+            if rendered.error.is_none() {
+                let _ = timings.first_packet_ns.compare_exchange(
+                    0,
+                    nanos(start.elapsed()).max(1),
+                    Ordering::Relaxed,
+                    Ordering::Relaxed,
+                );
+            }
+            let digest = match (&outcome.result, &rendered.error) {
+                (Ok(reviewed), None) => Some(PatientDigest::of(reviewed)),
+                _ => None,
+            };
+            let row = batch_row(&outcome, &rendered);
+            *results[i].lock().unwrap_or_else(|e| e.into_inner()) = Some((row, digest));
+            done.fetch_add(1, Ordering::Relaxed);
         }
     };
     std::thread::scope(|scope| {
+        let mut handles = Vec::new();
         for n in 0..jobs.max(1) {
-            std::thread::Builder::new()
-                .name(format!("render-{n}"))
-                // Typst recurses deeply on some layouts.
-                .stack_size(32 * 1024 * 1024)
-                .spawn_scoped(scope, worker)
-                .expect("a render thread starts");
+            handles.push(
+                std::thread::Builder::new()
+                    .name(format!("render-{n}"))
+                    // Typst recurses deeply on some layouts.
+                    .stack_size(32 * 1024 * 1024)
+                    .spawn_scoped(scope, worker)
+                    .expect("a render thread starts"),
+            );
         }
+        while !handles.iter().all(|h| h.is_finished()) {
+            progress(done.load(Ordering::Relaxed));
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+        progress(done.load(Ordering::Relaxed));
     });
     results
         .into_iter()
@@ -302,17 +452,59 @@ pub fn render_all(
         .collect()
 }
 
+fn nanos(d: std::time::Duration) -> u64 {
+    u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
+}
+
+/// The name of the file beside a packet that records what it was made from.
+const INPUTS_FILE: &str = ".medreview-inputs";
+
 fn render_one(
     reviewed: &Reviewed,
     outcome: &Outcome,
     out: &Path,
     typesetter: &Typesetter,
     kb: &Knowledge,
+    incremental: bool,
 ) -> Rendered {
     let record = &reviewed.regimen.record;
     let dir = output::patient_dir(out, &record.patient.id);
+    // What the packet is made from: the record file, the knowledge base,
+    // the templates and this version of medreview.
+    let inputs = std::fs::read(&outcome.file).ok().map(|bytes| {
+        format!(
+            "{:016x} {} {:016x} {}\n",
+            output::fnv1a_64(&bytes),
+            kb.version(),
+            typesetter.templates_hash(),
+            env!("CARGO_PKG_VERSION")
+        )
+    });
+    if incremental
+        && inputs.is_some()
+        && std::fs::read_to_string(dir.join(INPUTS_FILE)).ok() == inputs
+        && dir.join("findings.json").is_file()
+        && dir.join("summary.pdf").is_file()
+    {
+        let documents = std::fs::read_dir(&dir)
+            .map(|entries| {
+                entries
+                    .filter_map(Result::ok)
+                    .filter(|e| e.file_name().to_string_lossy().ends_with(".pdf"))
+                    .count()
+            })
+            .unwrap_or(0);
+        return Rendered {
+            folder: Some(dir.clone()),
+            skipped: true,
+            documents,
+            replaced: 0,
+            error: None,
+        };
+    }
     let fail = |error: String| Rendered {
         folder: Some(dir.clone()),
+        skipped: false,
         documents: 0,
         replaced: 0,
         error: Some(error),
@@ -340,7 +532,12 @@ fn render_one(
         }
         output::write_atomic(&dir, "findings.json", &json)?;
         let names: Vec<String> = files.iter().map(|f| f.name.clone()).collect();
-        output::remove_stale_letters(&dir, &names)
+        output::remove_stale_letters(&dir, &names)?;
+        // Written last: a packet only counts as current once all of it is.
+        match &inputs {
+            Some(inputs) => output::write_atomic(&dir, INPUTS_FILE, inputs.as_bytes()),
+            None => Ok(()),
+        }
     })();
     if written.is_err() {
         // Nothing from an earlier run may look current.
@@ -349,6 +546,7 @@ fn render_one(
     match written {
         Ok(()) => Rendered {
             folder: Some(dir.clone()),
+            skipped: false,
             documents: files.len(),
             replaced,
             error: None,
@@ -357,42 +555,38 @@ fn render_one(
     }
 }
 
-/// The batch summary rows.
-pub fn batch_rows(outcomes: &[Outcome], rendered: &[Rendered]) -> Vec<BatchRow> {
-    outcomes
-        .iter()
-        .zip(rendered)
-        .map(|(o, r)| {
-            let [minor, moderate, major, contraindicated] = o.counts();
-            let dismissed = o.result.as_ref().map_or(0, |x| {
-                x.checked
-                    .findings
-                    .iter()
-                    .filter(|f| f.is_dismissed())
-                    .count()
-            });
-            BatchRow {
-                file: o.file.display().to_string(),
-                patient: o
-                    .result
-                    .as_ref()
-                    .ok()
-                    .map(|x| x.regimen.record.patient.id.clone()),
-                status: if r.error.is_none() { "ok" } else { "failed" },
-                folder: r
-                    .folder
-                    .as_ref()
-                    .and_then(|f| f.file_name())
-                    .map(|f| f.to_string_lossy().into_owned()),
-                documents: r.documents,
-                unprintable_characters: r.replaced,
-                contraindicated,
-                major,
-                moderate,
-                minor,
-                dismissed,
-                error: r.error.clone(),
-            }
-        })
-        .collect()
+/// The batch summary row of one record.
+pub fn batch_row(o: &Outcome, r: &Rendered) -> BatchRow {
+    let [minor, moderate, major, contraindicated] = o.counts();
+    let dismissed = o.result.as_ref().map_or(0, |x| {
+        x.checked
+            .findings
+            .iter()
+            .filter(|f| f.is_dismissed())
+            .count()
+    });
+    BatchRow {
+        file: o.file.display().to_string(),
+        patient: o
+            .result
+            .as_ref()
+            .ok()
+            .map(|x| x.regimen.record.patient.id.clone()),
+        status: if r.error.is_none() { "ok" } else { "failed" }.to_owned(),
+        skipped: r.skipped,
+        folder: r
+            .folder
+            .as_ref()
+            .and_then(|f| f.file_name())
+            .map(|f| f.to_string_lossy().into_owned()),
+        documents: r.documents,
+        unprintable_characters: r.replaced,
+        contraindicated,
+        major,
+        moderate,
+        minor,
+        dismissed,
+        error: r.error.clone(),
+        load_error_at: o.result.as_ref().err().map(|d| (d.line, d.column)),
+    }
 }

@@ -11,6 +11,8 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use typst::diag::{FileError, FileResult, SourceDiagnostic};
 use typst::foundations::{Bytes, Datetime, Smart};
@@ -44,7 +46,13 @@ const BUILT_IN_TEMPLATES: &[(&str, &str)] = &[
     ("summary.typ", include_str!("../../templates/summary.typ")),
     ("letter.typ", include_str!("../../templates/letter.typ")),
     ("appendix.typ", include_str!("../../templates/appendix.typ")),
+    ("overview.typ", include_str!("../../templates/overview.typ")),
+    ("digest.typ", include_str!("../../templates/digest.typ")),
 ];
+
+/// The batch documents' templates: a clinic's template folder may leave
+/// them out, and then the built-in ones (which import nothing) are used.
+const BATCH_TEMPLATES: &[&str] = &["overview.typ", "digest.typ"];
 
 /// The documents a template set must provide.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,6 +60,10 @@ pub enum Document {
     Summary,
     Letter,
     Appendix,
+    /// The program overview of a batch.
+    Overview,
+    /// One prescriber's digest across a batch.
+    Digest,
 }
 
 impl Document {
@@ -60,6 +72,8 @@ impl Document {
             Document::Summary => "summary.typ",
             Document::Letter => "letter.typ",
             Document::Appendix => "appendix.typ",
+            Document::Overview => "overview.typ",
+            Document::Digest => "digest.typ",
         }
     }
 }
@@ -83,6 +97,12 @@ pub struct Typesetter {
     fonts: Vec<Font>,
     files: HashMap<FileId, (Bytes, Option<Source>)>,
     data_id: FileId,
+    /// Time spent in Typst's compile (layout) and PDF export, summed over
+    /// all threads, for the benchmark.
+    compile_ns: AtomicU64,
+    export_ns: AtomicU64,
+    /// A hash of every template file, for `--incremental`.
+    templates_hash: u64,
 }
 
 fn file_id(path: &str) -> FileId {
@@ -117,6 +137,11 @@ impl Typesetter {
                     let bytes = std::fs::read(entry.path()).map_err(read_err)?;
                     sources.push((name, bytes));
                 }
+                for (name, text) in BUILT_IN_TEMPLATES {
+                    if BATCH_TEMPLATES.contains(name) && !sources.iter().any(|(n, _)| n == name) {
+                        sources.push(((*name).to_owned(), text.as_bytes().to_vec()));
+                    }
+                }
                 for doc in [Document::Summary, Document::Letter, Document::Appendix] {
                     if !sources.iter().any(|(n, _)| n == doc.template()) {
                         return Err(TypesetError::MissingTemplate {
@@ -126,6 +151,12 @@ impl Typesetter {
                     }
                 }
             }
+        }
+        let mut templates_hash = 0u64;
+        for (name, bytes) in &sources {
+            templates_hash ^= crate::output::fnv1a_64(name.as_bytes())
+                .rotate_left(7)
+                .wrapping_add(crate::output::fnv1a_64(bytes));
         }
         let mut files = HashMap::new();
         for (name, bytes) in sources {
@@ -150,6 +181,9 @@ impl Typesetter {
             fonts,
             files,
             data_id: file_id("/data.json"),
+            compile_ns: AtomicU64::new(0),
+            export_ns: AtomicU64::new(0),
+            templates_hash,
         })
     }
 
@@ -213,7 +247,7 @@ impl Typesetter {
             data: Bytes::new(data),
             today: Datetime::from_ymd(date.year, date.month, date.day),
         };
-        let result = Self::compile_and_export(&world, date, ident);
+        let result = self.compile_and_export(&world, date, ident);
         // The cache is process-wide and unbounded: evict after every
         // document, failed ones included.
         typst::comemo::evict(2);
@@ -255,12 +289,30 @@ impl Typesetter {
         result
     }
 
+    /// A hash of every template file.
+    pub fn templates_hash(&self) -> u64 {
+        self.templates_hash
+    }
+
+    /// Time spent in Typst so far, summed over all threads: compile (layout)
+    /// and PDF export.
+    pub fn engine_time(&self) -> (Duration, Duration) {
+        (
+            Duration::from_nanos(self.compile_ns.load(Ordering::Relaxed)),
+            Duration::from_nanos(self.export_ns.load(Ordering::Relaxed)),
+        )
+    }
+
     fn compile_and_export(
+        &self,
         world: &DocumentWorld,
         date: Date,
         ident: &str,
     ) -> Result<Vec<u8>, TypesetError> {
+        let began = Instant::now();
         let warned = typst::compile::<PagedDocument>(world);
+        self.compile_ns
+            .fetch_add(nanos(began.elapsed()), Ordering::Relaxed);
         // A warning (a missing font, say) silently changes the output: treat
         // it as an error of the template.
         if !warned.warnings.is_empty() {
@@ -279,8 +331,17 @@ impl Typesetter {
             standards,
             ..PdfOptions::default()
         };
-        typst_pdf::pdf(&document, &options).map_err(|e| TypesetError::Template(describe(world, &e)))
+        let began = Instant::now();
+        let pdf = typst_pdf::pdf(&document, &options)
+            .map_err(|e| TypesetError::Template(describe(world, &e)));
+        self.export_ns
+            .fetch_add(nanos(began.elapsed()), Ordering::Relaxed);
+        pdf
     }
+}
+
+fn nanos(d: Duration) -> u64 {
+    u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
 }
 
 /// Renders Typst diagnostics with their place in the template.

@@ -43,7 +43,11 @@ pub fn render(paths: &[PathBuf], jobs: usize) -> Run {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let out = dir.path().join("out");
     let mut console = Vec::new();
-    let status = medreview::render(paths, &out, jobs, None, &mut console);
+    let options = medreview::RenderOptions {
+        jobs,
+        ..Default::default()
+    };
+    let status = medreview::render(paths, &out, &options, &mut console);
     Run {
         dir,
         status,

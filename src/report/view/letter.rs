@@ -58,7 +58,7 @@ pub struct Recommendation {
 /// above, or kept on purpose by the reviewer. `minor` findings (little
 /// clinical effect, awareness) stay in the reviewer's appendix, so that a
 /// letter asks a busy prescriber only what needs an answer.
-fn recommended(f: &Finding) -> bool {
+pub fn recommended(f: &Finding) -> bool {
     let kept = f
         .decision
         .as_ref()

@@ -25,7 +25,7 @@ use crate::record::Language;
 use crate::regimen::Regimen;
 pub use appendix::{AppendixFinding, AppendixMedicine, AppendixView};
 pub use changes::Changes;
-pub use letter::{LetterView, PrescriberView, Recommendation};
+pub use letter::{LetterView, PrescriberView, Recommendation, recommended};
 pub use schedule::{ScheduleRow, ScheduleView};
 pub use summary::{Cover, MedicineLine, StoppedLine, SummaryView, TodoItem, WatchItem};
 

@@ -1,0 +1,538 @@
+//! What a batch keeps of each patient once the packet is written, for the
+//! batch-level documents: the program overview (for the clinic or plan) and
+//! one digest letter per prescriber across the whole batch.
+//!
+//! A [`PatientDigest`] is small (ids, counts and the recommendations for
+//! prescribers), so a batch of ten thousand patients holds its digests in a
+//! few megabytes while each record itself is dropped as soon as its packet
+//! is written.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::checks::Severity;
+use crate::output::{BatchRow, BatchSummary};
+use crate::pipeline::Reviewed;
+use crate::record::Date;
+use crate::report::view::recommended;
+use crate::report::wording::long_date;
+use crate::report::{Document, Typesetter};
+
+/// What the batch documents need of one rendered patient.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PatientDigest {
+    pub id: String,
+    pub name: String,
+    pub born: String,
+    pub file: String,
+    pub reviewer: String,
+    pub organization: Option<String>,
+    pub program: Option<String>,
+    /// Where prescribers fax their answers.
+    pub return_fax: Option<String>,
+    pub review_date: Date,
+    /// Open (not dismissed) findings: check and severity.
+    pub findings: Vec<FindingDigest>,
+    /// What each prescriber is asked, in the order of the findings.
+    pub recommendations: Vec<RecommendationDigest>,
+}
+
+/// One open finding, for the counts of the overview.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FindingDigest {
+    pub check: String,
+    pub severity: Severity,
+    pub title: String,
+}
+
+/// One recommendation to one prescriber, for the digest.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RecommendationDigest {
+    /// The prescriber's name as the record gives it: the digest groups
+    /// prescribers across records by name, since record ids are local.
+    pub prescriber: String,
+    pub organization: Option<String>,
+    pub fax: Option<String>,
+    pub title: String,
+    pub severity: Severity,
+    pub medicines: Vec<String>,
+    pub recommended: String,
+}
+
+impl PatientDigest {
+    /// The digest of one checked record.
+    pub fn of(reviewed: &Reviewed) -> PatientDigest {
+        let record = &reviewed.regimen.record;
+        let language = crate::record::Language::En;
+        let open = reviewed
+            .checked
+            .findings
+            .iter()
+            .filter(|f| !f.is_dismissed());
+        let findings = open
+            .clone()
+            .map(|f| FindingDigest {
+                check: f.check.to_owned(),
+                severity: f.severity,
+                title: f.title.clone(),
+            })
+            .collect();
+        let mut recommendations = Vec::new();
+        for f in reviewed.checked.findings.iter().filter(|f| recommended(f)) {
+            for key in &f.prescribers {
+                let listed = record.prescriber(key);
+                recommendations.push(RecommendationDigest {
+                    prescriber: listed.map_or_else(|| key.clone(), |p| p.name.clone()),
+                    organization: listed.and_then(|p| p.organization.clone()),
+                    fax: listed.and_then(|p| p.fax.clone()),
+                    title: f.title.clone(),
+                    severity: f.severity,
+                    medicines: f.medicines.clone(),
+                    recommended: f
+                        .why_and_recommendation()
+                        .map_or_else(|| f.prescriber_text.clone(), |(_, what)| what.to_owned()),
+                });
+            }
+        }
+        PatientDigest {
+            id: record.patient.id.clone(),
+            name: record.patient.name.clone(),
+            born: long_date(record.patient.born, language),
+            file: String::new(),
+            reviewer: record.review.reviewer.clone(),
+            organization: record.review.organization.clone(),
+            program: record.review.program.clone(),
+            return_fax: record.review.fax.clone(),
+            review_date: record.review.date,
+            findings,
+            recommendations,
+        }
+    }
+
+    /// Open findings at a severity.
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    }
+}
+
+/// The program overview: one page or two for the clinic or plan.
+#[derive(Debug, Serialize)]
+pub struct OverviewView {
+    pub title: &'static str,
+    pub programs: Vec<String>,
+    pub prepared: String,
+    pub records: usize,
+    pub rendered: usize,
+    pub failed: usize,
+    pub skipped: usize,
+    /// Open findings per severity, most serious first.
+    pub severities: Vec<Count>,
+    /// Open findings per check and severity, the check with most first.
+    pub checks: Vec<CheckCount>,
+    /// The most frequent problems: finding titles by patients affected.
+    pub frequent: Vec<Count>,
+    /// Patients with a contraindicated or major finding, to call first.
+    pub call_first: Vec<CallFirst>,
+    /// The files that failed (the reasons are in the batch summary).
+    pub failed_files: Vec<String>,
+    pub knowledge_version: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Count {
+    pub label: String,
+    pub count: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CheckCount {
+    pub check: String,
+    /// Contraindicated, major, moderate, minor.
+    pub counts: [usize; 4],
+    pub total: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CallFirst {
+    pub id: String,
+    pub name: String,
+    pub contraindicated: usize,
+    pub major: usize,
+    /// The most serious problems, at most three.
+    pub problems: Vec<String>,
+}
+
+/// One prescriber's digest across the batch.
+#[derive(Debug, Serialize)]
+pub struct DigestView {
+    pub title: &'static str,
+    pub prescriber: String,
+    pub organization: Option<String>,
+    pub fax: Option<String>,
+    pub prepared: String,
+    pub patients: Vec<DigestPatient>,
+    pub items: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DigestPatient {
+    pub name: String,
+    pub born: String,
+    pub id: String,
+    pub reviewer: String,
+    pub organization: Option<String>,
+    pub return_fax: Option<String>,
+    pub review_date: String,
+    pub recommendations: Vec<DigestItem>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DigestItem {
+    pub title: String,
+    pub severity: &'static str,
+    pub medicines: String,
+    pub recommended: String,
+}
+
+/// The date the batch documents carry: the latest review date of the batch,
+/// so that the same batch gives the same bytes.
+fn batch_date(digests: &[PatientDigest]) -> Date {
+    digests.iter().map(|d| d.review_date).max().unwrap_or(Date {
+        year: 2000,
+        month: 1,
+        day: 1,
+    })
+}
+
+/// Plans the program overview.
+pub fn overview(summary: &BatchSummary, digests: &[PatientDigest]) -> OverviewView {
+    let mut programs: Vec<String> = Vec::new();
+    for d in digests {
+        if let Some(p) = d.program.as_ref().or(d.organization.as_ref())
+            && !programs.contains(p)
+        {
+            programs.push(p.clone());
+        }
+    }
+    programs.sort();
+    let order = [
+        Severity::Contraindicated,
+        Severity::Major,
+        Severity::Moderate,
+        Severity::Minor,
+    ];
+    let severities = order
+        .iter()
+        .map(|s| Count {
+            label: s.as_str().to_owned(),
+            count: digests.iter().map(|d| d.count(*s)).sum(),
+        })
+        .collect();
+    let mut checks: Vec<CheckCount> = Vec::new();
+    for f in digests.iter().flat_map(|d| &d.findings) {
+        let at = order.iter().position(|s| *s == f.severity).unwrap_or(3);
+        match checks.iter_mut().find(|c| c.check == f.check) {
+            Some(c) => {
+                c.counts[at] += 1;
+                c.total += 1;
+            }
+            None => {
+                let mut counts = [0; 4];
+                counts[at] = 1;
+                checks.push(CheckCount {
+                    check: f.check.clone(),
+                    counts,
+                    total: 1,
+                });
+            }
+        }
+    }
+    checks.sort_by(|a, b| b.total.cmp(&a.total).then(a.check.cmp(&b.check)));
+    let mut frequent: Vec<Count> = Vec::new();
+    for d in digests {
+        let mut titles: Vec<&str> = d.findings.iter().map(|f| f.title.as_str()).collect();
+        titles.sort_unstable();
+        titles.dedup();
+        for t in titles {
+            match frequent.iter_mut().find(|c| c.label == t) {
+                Some(c) => c.count += 1,
+                None => frequent.push(Count {
+                    label: t.to_owned(),
+                    count: 1,
+                }),
+            }
+        }
+    }
+    frequent.sort_by(|a, b| b.count.cmp(&a.count).then(a.label.cmp(&b.label)));
+    frequent.truncate(10);
+    let mut call_first: Vec<CallFirst> = digests
+        .iter()
+        .filter(|d| d.count(Severity::Contraindicated) + d.count(Severity::Major) > 0)
+        .map(|d| {
+            let mut serious: Vec<&FindingDigest> = d
+                .findings
+                .iter()
+                .filter(|f| f.severity >= Severity::Major)
+                .collect();
+            serious.sort_by_key(|f| std::cmp::Reverse(f.severity));
+            CallFirst {
+                id: d.id.clone(),
+                name: d.name.clone(),
+                contraindicated: d.count(Severity::Contraindicated),
+                major: d.count(Severity::Major),
+                problems: serious.iter().take(3).map(|f| f.title.clone()).collect(),
+            }
+        })
+        .collect();
+    call_first.sort_by(|a, b| {
+        (b.contraindicated, b.major)
+            .cmp(&(a.contraindicated, a.major))
+            .then(a.id.cmp(&b.id))
+    });
+    OverviewView {
+        title: "Program overview",
+        programs,
+        prepared: long_date(batch_date(digests), crate::record::Language::En),
+        records: summary.records,
+        rendered: summary.rendered,
+        failed: summary.failed,
+        skipped: summary.skipped,
+        severities,
+        checks,
+        frequent,
+        call_first,
+        failed_files: summary
+            .rows
+            .iter()
+            .filter(|r| r.error.is_some())
+            .map(|r| r.file.clone())
+            .collect(),
+        knowledge_version: summary.knowledge_version.to_owned(),
+    }
+}
+
+/// Groups prescribers across records by name, case and spaces folded.
+fn prescriber_key(name: &str) -> String {
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Plans one digest per prescriber with a recommendation in the batch,
+/// sorted by prescriber; patients in batch order.
+pub fn digests(digests: &[PatientDigest]) -> Vec<(String, DigestView)> {
+    let prepared = long_date(batch_date(digests), crate::record::Language::En);
+    let mut keys: Vec<String> = digests
+        .iter()
+        .flat_map(|d| {
+            d.recommendations
+                .iter()
+                .map(|r| prescriber_key(&r.prescriber))
+        })
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .map(|key| {
+            let mine = |r: &&RecommendationDigest| prescriber_key(&r.prescriber) == key;
+            let first = digests
+                .iter()
+                .flat_map(|d| &d.recommendations)
+                .find(|r| mine(r))
+                .expect("a key comes from a recommendation");
+            let patients: Vec<DigestPatient> = digests
+                .iter()
+                .filter(|d| d.recommendations.iter().any(|r| mine(&r)))
+                .map(|d| DigestPatient {
+                    name: d.name.clone(),
+                    born: d.born.clone(),
+                    id: d.id.clone(),
+                    reviewer: d.reviewer.clone(),
+                    organization: d.organization.clone(),
+                    return_fax: d.return_fax.clone(),
+                    review_date: long_date(d.review_date, crate::record::Language::En),
+                    recommendations: d
+                        .recommendations
+                        .iter()
+                        .filter(|r| mine(r))
+                        .map(|r| DigestItem {
+                            title: r.title.clone(),
+                            severity: r.severity.as_str(),
+                            medicines: r.medicines.join(", "),
+                            recommended: r.recommended.clone(),
+                        })
+                        .collect(),
+                })
+                .collect();
+            let items = patients.iter().map(|p| p.recommendations.len()).sum();
+            let view = DigestView {
+                title: "Medication review digest: recommendations for your patients",
+                prescriber: first.prescriber.clone(),
+                organization: first.organization.clone(),
+                fax: first.fax.clone(),
+                prepared: prepared.clone(),
+                patients,
+                items,
+            };
+            (crate::output::safe_name(&key), view)
+        })
+        .collect()
+}
+
+/// Writes the digests of a shard (`batch-digests-K-of-N.json`) for
+/// `medreview merge`. It holds names: it is written private, like every
+/// output.
+pub fn write_digests(out: &Path, suffix: &str, digests: &[PatientDigest]) -> std::io::Result<()> {
+    let json = serde_json::to_vec(digests).expect("digests serialise");
+    crate::output::write_atomic(out, &format!("batch-digests{suffix}.json"), &json)
+}
+
+/// Writes the program overview (`program-overview.pdf`) and one digest per
+/// prescriber (`prescriber-digests/<name>.pdf`, stale ones removed).
+pub fn write_batch_documents(
+    out: &Path,
+    typesetter: &Typesetter,
+    summary: &BatchSummary,
+    digests: &[PatientDigest],
+) -> Result<(), String> {
+    let date = batch_date(digests);
+    let overview = serde_json::to_vec(&overview(summary, digests)).expect("overview serialises");
+    let pdf = typesetter
+        .pdf(Document::Overview, overview, date, "batch/program-overview")
+        .map_err(|e| e.to_string())?;
+    crate::output::write_atomic(out, "program-overview.pdf", &pdf).map_err(|e| e.to_string())?;
+    let dir = out.join("prescriber-digests");
+    crate::output::create_patient_dir(&dir).map_err(|e| e.to_string())?;
+    let mut names = Vec::new();
+    for (name, view) in self::digests(digests) {
+        let data = serde_json::to_vec(&view).expect("digest serialises");
+        let file = format!("{name}.pdf");
+        let pdf = typesetter
+            .pdf(
+                Document::Digest,
+                data,
+                date,
+                &format!("batch/digest/{name}"),
+            )
+            .map_err(|e| e.to_string())?;
+        crate::output::write_atomic(&dir, &file, &pdf).map_err(|e| e.to_string())?;
+        names.push(file);
+    }
+    for entry in std::fs::read_dir(&dir).map_err(|e| e.to_string())? {
+        let entry = entry.map_err(|e| e.to_string())?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".pdf") && !names.contains(&name) {
+            std::fs::remove_file(entry.path()).map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(())
+}
+
+/// What `medreview merge` found and wrote.
+#[derive(Debug)]
+pub struct Merged {
+    pub shards: usize,
+    pub of: usize,
+    pub records: usize,
+    pub rendered: usize,
+    pub failed: usize,
+}
+
+#[derive(Deserialize)]
+struct ShardSummary {
+    knowledge_version: String,
+    rows: Vec<BatchRow>,
+}
+
+/// Combines the summaries and digests the shards of a batch wrote into
+/// `dir` into the batch summary, the program overview and the prescriber
+/// digests, as one unsharded run would have written them.
+pub fn merge(dir: &Path, typesetter: &Typesetter) -> Result<Merged, String> {
+    let mut shards: Vec<(usize, usize, ShardSummary, Vec<PatientDigest>)> = Vec::new();
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    let mut names: Vec<String> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    for name in names {
+        let Some(kn) = name
+            .strip_prefix("batch-summary-")
+            .and_then(|n| n.strip_suffix(".json"))
+        else {
+            continue;
+        };
+        let Some((k, n)) = kn
+            .split_once("-of-")
+            .and_then(|(k, n)| Some((k.parse::<usize>().ok()?, n.parse::<usize>().ok()?)))
+        else {
+            continue;
+        };
+        let read = |file: &str| {
+            std::fs::read(dir.join(file)).map_err(|e| format!("cannot read {file}: {e}"))
+        };
+        let summary: ShardSummary = serde_json::from_slice(&read(&name)?)
+            .map_err(|e| format!("{name} is not a batch summary: {e}"))?;
+        let digests_file = format!("batch-digests-{k}-of-{n}.json");
+        let digests: Vec<PatientDigest> = serde_json::from_slice(&read(&digests_file)?)
+            .map_err(|e| format!("{digests_file} is not a digest file: {e}"))?;
+        shards.push((k, n, summary, digests));
+    }
+    let Some(of) = shards.first().map(|s| s.1) else {
+        return Err(format!(
+            "no shard summaries (batch-summary-K-of-N.json) in {}",
+            dir.display()
+        ));
+    };
+    if shards.iter().any(|s| s.1 != of) {
+        return Err("the shard summaries are from batches split differently".into());
+    }
+    // Back into input order: row j of shard k was file j*n + k - 1.
+    let mut placed: Vec<(usize, BatchRow)> = Vec::new();
+    let mut digests: Vec<(String, PatientDigest)> = Vec::new();
+    let mut version = String::new();
+    for (k, n, summary, shard_digests) in &shards {
+        version.clone_from(&summary.knowledge_version);
+        for (j, row) in summary.rows.iter().enumerate() {
+            placed.push((j * n + k - 1, row.clone()));
+        }
+        for d in shard_digests {
+            digests.push((d.id.clone(), d.clone()));
+        }
+    }
+    placed.sort_by_key(|(i, _)| *i);
+    let rows: Vec<BatchRow> = placed.into_iter().map(|(_, r)| r).collect();
+    // Digests in the order of the rows.
+    let order: std::collections::HashMap<&str, usize> = rows
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| Some((r.patient.as_deref()?, i)))
+        .collect();
+    digests.sort_by_key(|(id, _)| order.get(id.as_str()).copied());
+    let digests: Vec<PatientDigest> = digests.into_iter().map(|(_, d)| d).collect();
+    let failed = rows.iter().filter(|r| r.error.is_some()).count();
+    let summary = BatchSummary {
+        records: rows.len(),
+        rendered: rows.len() - failed,
+        failed,
+        skipped: rows.iter().filter(|r| r.skipped).count(),
+        knowledge_version: &version,
+        shard: None,
+        rows: &rows,
+    };
+    crate::output::write_batch_summary(dir, "", &summary).map_err(|e| e.to_string())?;
+    write_batch_documents(dir, typesetter, &summary, &digests)?;
+    Ok(Merged {
+        shards: shards.len(),
+        of,
+        records: summary.records,
+        rendered: summary.rendered,
+        failed,
+    })
+}
