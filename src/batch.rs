@@ -31,11 +31,35 @@ pub struct PatientDigest {
     pub program: Option<String>,
     /// Where prescribers fax their answers.
     pub return_fax: Option<String>,
+    #[serde(with = "iso_date")]
     pub review_date: Date,
     /// Open (not dismissed) findings: check and severity.
     pub findings: Vec<FindingDigest>,
     /// What each prescriber is asked, in the order of the findings.
     pub recommendations: Vec<RecommendationDigest>,
+}
+
+/// A date in the digest files as `"2026-11-20"` (JSON has no dates).
+mod iso_date {
+    use serde::{Deserialize, Deserializer, Serializer, de};
+
+    use crate::record::Date;
+
+    pub fn serialize<S: Serializer>(date: &Date, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(date)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        let text = String::deserialize(d)?;
+        let mut parts = text.splitn(3, '-').map(str::parse::<u32>);
+        match (parts.next(), parts.next(), parts.next()) {
+            (Some(Ok(y)), Some(Ok(m)), Some(Ok(day))) => Date::new(y as i32, m as u8, day as u8)
+                .ok_or_else(|| de::Error::custom(format!("{text} is not a real date"))),
+            _ => Err(de::Error::custom(format!(
+                "{text} is not a date like 2026-11-20"
+            ))),
+        }
+    }
 }
 
 /// One open finding, for the counts of the overview.
@@ -399,6 +423,7 @@ pub fn write_batch_documents(
     typesetter: &Typesetter,
     summary: &BatchSummary,
     digests: &[PatientDigest],
+    jobs: usize,
 ) -> Result<(), String> {
     let date = batch_date(digests);
     let overview = serde_json::to_vec(&overview(summary, digests)).expect("overview serialises");
@@ -408,21 +433,51 @@ pub fn write_batch_documents(
     crate::output::write_atomic(out, "program-overview.pdf", &pdf).map_err(|e| e.to_string())?;
     let dir = out.join("prescriber-digests");
     crate::output::create_patient_dir(&dir).map_err(|e| e.to_string())?;
-    let mut names = Vec::new();
-    for (name, view) in self::digests(digests) {
-        let data = serde_json::to_vec(&view).expect("digest serialises");
-        let file = format!("{name}.pdf");
-        let pdf = typesetter
-            .pdf(
-                Document::Digest,
-                data,
-                date,
-                &format!("batch/digest/{name}"),
-            )
-            .map_err(|e| e.to_string())?;
-        crate::output::write_atomic(&dir, &file, &pdf).map_err(|e| e.to_string())?;
-        names.push(file);
+    // A program has hundreds of prescribers: their digests are typeset on
+    // `jobs` threads, like the packets.
+    let views = self::digests(digests);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let failures: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    let worker = || {
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some((name, view)) = views.get(i) else {
+                break;
+            };
+            let data = serde_json::to_vec(view).expect("digest serialises");
+            let written = typesetter
+                .pdf(
+                    Document::Digest,
+                    data,
+                    date,
+                    &format!("batch/digest/{name}"),
+                )
+                .map_err(|e| e.to_string())
+                .and_then(|pdf| {
+                    crate::output::write_atomic(&dir, &format!("{name}.pdf"), &pdf)
+                        .map_err(|e| e.to_string())
+                });
+            if let Err(e) = written {
+                failures.lock().unwrap_or_else(|e| e.into_inner()).push(e);
+            }
+        }
+    };
+    std::thread::scope(|scope| {
+        for n in 0..jobs.max(1) {
+            std::thread::Builder::new()
+                .name(format!("digest-{n}"))
+                .stack_size(32 * 1024 * 1024)
+                .spawn_scoped(scope, worker)
+                .expect("a digest thread starts");
+        }
+    });
+    if let Some(e) = failures.into_inner().unwrap_or_default().into_iter().next() {
+        return Err(e);
     }
+    let names: Vec<String> = views
+        .iter()
+        .map(|(name, _)| format!("{name}.pdf"))
+        .collect();
     for entry in std::fs::read_dir(&dir).map_err(|e| e.to_string())? {
         let entry = entry.map_err(|e| e.to_string())?;
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -527,7 +582,8 @@ pub fn merge(dir: &Path, typesetter: &Typesetter) -> Result<Merged, String> {
         rows: &rows,
     };
     crate::output::write_batch_summary(dir, "", &summary).map_err(|e| e.to_string())?;
-    write_batch_documents(dir, typesetter, &summary, &digests)?;
+    let jobs = std::thread::available_parallelism().map_or(1, usize::from);
+    write_batch_documents(dir, typesetter, &summary, &digests, jobs)?;
     Ok(Merged {
         shards: shards.len(),
         of,

@@ -26,6 +26,7 @@ pub mod record;
 pub mod regimen;
 pub mod report;
 pub mod suggest;
+pub mod synthetic;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -182,7 +183,7 @@ pub fn render(paths: &[PathBuf], out: &Path, options: &RenderOptions, w: &mut dy
         Some((k, n)) => output::write_batch_summary(out, &format!("-{k}-of-{n}"), &summary)
             .and_then(|()| batch::write_digests(out, &format!("-{k}-of-{n}"), &digests)),
         None => output::write_batch_summary(out, "", &summary).and_then(|()| {
-            batch::write_batch_documents(out, &typesetter, &summary, &digests)
+            batch::write_batch_documents(out, &typesetter, &summary, &digests, jobs)
                 .map_err(std::io::Error::other)
         }),
     };
@@ -197,6 +198,8 @@ pub fn render(paths: &[PathBuf], out: &Path, options: &RenderOptions, w: &mut dy
             "render_s": timings.render_ns.load(std::sync::atomic::Ordering::Relaxed) as f64 / 1e9,
             "typst_compile_s": compile.as_secs_f64(),
             "typst_export_s": export.as_secs_f64(),
+            "pages": typesetter.pages(),
+            "peak_rss_mb": peak_rss_mb(),
         });
         let _ = std::fs::write(path, json.to_string());
     }
@@ -265,6 +268,15 @@ pub fn render(paths: &[PathBuf], out: &Path, options: &RenderOptions, w: &mut dy
         };
     }
     EXIT_FAILED
+}
+
+/// The peak resident memory of this process in MB (Linux: `VmHWM` of
+/// `/proc/self/status`), or `None` where that is not available.
+fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
 }
 
 /// `medreview merge`: the shards' summaries and digests combined.

@@ -36,7 +36,7 @@ pub struct RenderedPacket {
 
 /// Every document of a packet: its kind, file name and view model as JSON,
 /// with characters no embedded font can print already replaced.
-fn documents(
+pub fn documents(
     packet: &Packet,
     typesetter: &Typesetter,
 ) -> (Vec<(Document, String, Vec<u8>)>, usize) {

@@ -1,6 +1,7 @@
 //! The integration tests of medreview: one test binary, helpers in
 //! `helpers.rs`.
 
+mod batch;
 mod commands;
 mod directions;
 mod helpers;

@@ -1,0 +1,191 @@
+//! A program in one run: shards and their merge, incremental runs, quiet
+//! output, the program overview and the prescriber digests.
+
+use std::path::{Path, PathBuf};
+
+use medreview::RenderOptions;
+
+use crate::helpers::{pdf_text, rendered_samples, sample_records};
+
+/// Renders `paths` into `out` with `options`; returns the exit status and
+/// what was printed.
+fn run(paths: &[PathBuf], out: &Path, options: &RenderOptions) -> (i32, String) {
+    let mut console = Vec::new();
+    let status = medreview::render(paths, out, options, &mut console);
+    (status, String::from_utf8(console).unwrap())
+}
+
+fn options(shard: Option<(usize, usize)>) -> RenderOptions {
+    RenderOptions {
+        jobs: 2,
+        shard,
+        ..Default::default()
+    }
+}
+
+fn summary(out: &Path, name: &str) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(out.join(name)).unwrap()).unwrap()
+}
+
+#[test]
+fn three_shards_merged_give_what_one_run_gives() {
+    let whole = rendered_samples();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let records = sample_records();
+    let mut seen = 0;
+    for k in 1..=3 {
+        let (status, _) = run(&records, &out, &options(Some((k, 3))));
+        assert_eq!(status, 0);
+        let part = summary(&out, &format!("batch-summary-{k}-of-3.json"));
+        seen += part["records"].as_u64().unwrap();
+        assert_eq!(part["shard"], format!("{k}/3"));
+    }
+    // Disjoint shares that cover the batch.
+    assert_eq!(seen as usize, records.len());
+    assert!(!out.join("batch-summary.json").exists());
+    let mut console = Vec::new();
+    assert_eq!(medreview::merge(&out, &mut console), 0);
+    let merged = summary(&out, "batch-summary.json");
+    let one = summary(&whole.out(), "batch-summary.json");
+    assert_eq!(merged["rows"], one["rows"]);
+    assert_eq!(merged["records"], one["records"]);
+    // The batch documents are the same bytes as one run's.
+    assert_eq!(
+        std::fs::read(out.join("program-overview.pdf")).unwrap(),
+        std::fs::read(whole.out().join("program-overview.pdf")).unwrap()
+    );
+    let digests = |o: &Path| {
+        let mut names: Vec<String> = std::fs::read_dir(o.join("prescriber-digests"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(digests(&out), digests(&whole.out()));
+    for name in digests(&out) {
+        assert_eq!(
+            std::fs::read(out.join("prescriber-digests").join(&name)).unwrap(),
+            std::fs::read(whole.out().join("prescriber-digests").join(&name)).unwrap(),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn merge_refuses_a_batch_with_a_shard_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let records = sample_records();
+    run(&records, &out, &options(Some((1, 2))));
+    let mut console = Vec::new();
+    assert_eq!(medreview::merge(&out, &mut console), 1);
+    let empty = tempfile::tempdir().unwrap();
+    assert_eq!(medreview::merge(empty.path(), &mut console), 2);
+}
+
+#[test]
+fn an_incremental_run_typesets_only_what_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    for file in sample_records().iter().take(3) {
+        std::fs::copy(file, input.join(file.file_name().unwrap())).unwrap();
+    }
+    let out = dir.path().join("out");
+    let incremental = RenderOptions {
+        jobs: 2,
+        incremental: true,
+        ..Default::default()
+    };
+    let (status, first) = run(std::slice::from_ref(&input), &out, &incremental);
+    assert_eq!(status, 0);
+    assert!(!first.contains("unchanged"), "{first}");
+    let (_, second) = run(std::slice::from_ref(&input), &out, &incremental);
+    assert!(
+        second.contains("(3 unchanged since the last run, not typeset again)"),
+        "{second}"
+    );
+    // Change one record: only that one is typeset again.
+    let changed = std::fs::read_dir(&input)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .min()
+        .unwrap();
+    let text = std::fs::read_to_string(&changed).unwrap();
+    std::fs::write(&changed, format!("{text}\n# edited\n")).unwrap();
+    let (_, third) = run(std::slice::from_ref(&input), &out, &incremental);
+    assert!(
+        third.contains("(2 unchanged since the last run, not typeset again)"),
+        "{third}"
+    );
+    // Without --incremental everything is typeset.
+    let (_, fourth) = run(&[input], &out, &options(None));
+    assert!(!fourth.contains("unchanged"), "{fourth}");
+}
+
+#[test]
+fn quiet_prints_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let quiet = RenderOptions {
+        jobs: 1,
+        quiet: true,
+        ..Default::default()
+    };
+    let (status, console) = run(&sample_records()[..1], &dir.path().join("out"), &quiet);
+    assert_eq!(status, 0);
+    assert_eq!(console, "");
+}
+
+#[test]
+fn the_overview_counts_the_batch_and_lists_who_to_call_first() {
+    let run = rendered_samples();
+    let text = pdf_text(&run.out().join("program-overview.pdf"));
+    let summary = summary(&run.out(), "batch-summary.json");
+    assert!(
+        text.contains(&format!("In the batch {}", summary["records"])),
+        "{text}"
+    );
+    assert!(text.contains("Open findings by check"));
+    let call_first = text.split("Patients to call first").nth(1).unwrap();
+    let mut listed = 0;
+    for row in summary["rows"].as_array().unwrap() {
+        let Some(id) = row["patient"].as_str() else {
+            continue;
+        };
+        let serious = row["major"].as_u64().unwrap() + row["contraindicated"].as_u64().unwrap();
+        let folded = crate::helpers::fold(id);
+        assert_eq!(
+            call_first.contains(&folded),
+            serious > 0,
+            "{id}: {serious} serious findings"
+        );
+        listed += usize::from(serious > 0);
+    }
+    assert!(listed >= 3, "only {listed} patients to call first");
+}
+
+#[test]
+fn one_digest_per_prescriber_gathers_their_patients() {
+    let run = rendered_samples();
+    let dir = run.out().join("prescriber-digests");
+    let names: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert!(names.len() >= 10, "{} digests", names.len());
+    // Dr. Grace Yoon prescribes for two sample patients.
+    let yoon = names
+        .iter()
+        .find(|p| p.to_string_lossy().contains("grace_yoon"))
+        .expect("a digest for Dr. Grace Yoon");
+    let text = pdf_text(yoon);
+    assert!(text.contains("Dolores M. Whitfield") && text.contains("Linda Carraway"));
+    assert!(text.contains("Medication reviews of 2 of your patients"));
+    assert_eq!(
+        text.matches("Accept").count(),
+        text.matches("Recommended:").count()
+    );
+    assert!(text.contains("Prescriber signature"));
+}
