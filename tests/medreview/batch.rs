@@ -189,3 +189,39 @@ fn one_digest_per_prescriber_gathers_their_patients() {
     );
     assert!(text.contains("Prescriber signature"));
 }
+
+#[test]
+fn an_id_used_twice_fails_every_record_after_the_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    let record = |id: &str, name: &str| {
+        format!(
+            "[patient]\nid = \"{id}\"\nname = \"{name}\"\nborn = 1950-01-01\n\
+             [review]\ndate = 2026-11-20\nreviewer = \"R\"\n\
+             [[medications]]\nname = \"lisinopril 10 mg\"\nsig = \"1 tab po qd\"\n"
+        )
+    };
+    std::fs::write(input.join("a.toml"), record("MRN-7", "First Person")).unwrap();
+    // The same id, and one that differs only in case: one folder on a
+    // case-insensitive file system.
+    std::fs::write(input.join("b.toml"), record("MRN-7", "Second Person")).unwrap();
+    std::fs::write(input.join("c.toml"), record("mrn-7", "Third Person")).unwrap();
+    let out = dir.path().join("out");
+    let (status, console) = run(&[input], &out, &options(None));
+    assert_eq!(status, 1, "{console}");
+    let summary = summary(&out, "batch-summary.json");
+    let rows = summary["rows"].as_array().unwrap();
+    assert_eq!(rows[0]["status"], "ok");
+    for row in &rows[1..] {
+        assert_eq!(row["status"], "failed");
+        assert!(
+            row["error"].as_str().unwrap().contains("is also used by"),
+            "{row}"
+        );
+    }
+    // The first patient's packet is theirs, not overwritten.
+    let text = pdf_text(&out.join("MRN-7").join("summary.pdf"));
+    assert!(text.contains("First Person"));
+    assert!(!text.contains("Second Person") && !text.contains("Third Person"));
+}
