@@ -143,6 +143,16 @@ impl PatientDigest {
     }
 }
 
+/// How many patients to call first the overview lists; the rest are in
+/// `call-first.csv`. A program of ten thousand patients may have thousands
+/// to call: a program manager works through those in a spreadsheet, and a
+/// 500-page table would take Typst most of a gigabyte to lay out in one
+/// document.
+pub const CALL_FIRST_SHOWN: usize = 100;
+
+/// How many failed files the overview names; the batch summary has all.
+pub const FAILED_SHOWN: usize = 50;
+
 /// The program overview: one page or two for the clinic or plan.
 #[derive(Debug, Serialize)]
 pub struct OverviewView {
@@ -159,10 +169,17 @@ pub struct OverviewView {
     pub checks: Vec<CheckCount>,
     /// The most frequent problems: finding titles by patients affected.
     pub frequent: Vec<Count>,
-    /// Patients with a contraindicated or major finding, to call first.
+    /// Patients with a contraindicated or major finding, to call first:
+    /// the [`CALL_FIRST_SHOWN`] most serious (all of them are in
+    /// `call-first.csv`).
     pub call_first: Vec<CallFirst>,
-    /// The files that failed (the reasons are in the batch summary).
+    /// How many patients there are to call first in all.
+    pub call_first_total: usize,
+    /// The first [`FAILED_SHOWN`] files that failed (all of them, with the
+    /// reasons, are in the batch summary).
     pub failed_files: Vec<String>,
+    /// How many files failed in all.
+    pub failed_total: usize,
     pub knowledge_version: String,
 }
 
@@ -328,15 +345,37 @@ pub fn overview(summary: &BatchSummary, digests: &[PatientDigest]) -> OverviewVi
         severities,
         checks,
         frequent,
+        call_first_total: call_first.len(),
         call_first,
+        failed_total: summary.rows.iter().filter(|r| r.error.is_some()).count(),
         failed_files: summary
             .rows
             .iter()
             .filter(|r| r.error.is_some())
+            .take(FAILED_SHOWN)
             .map(|r| r.file.clone())
             .collect(),
         knowledge_version: summary.knowledge_version.to_owned(),
     }
+}
+
+/// Every patient to call first, in the overview's order (most
+/// contraindicated, then most major findings, then id), as CSV.
+pub fn call_first_csv(call_first: &[CallFirst]) -> String {
+    let mut csv = String::from("patient,name,contraindicated,major,most_serious_problems\n");
+    for p in call_first {
+        let fields = [
+            p.id.clone(),
+            p.name.clone(),
+            p.contraindicated.to_string(),
+            p.major.to_string(),
+            p.problems.join("; "),
+        ];
+        let line: Vec<String> = fields.iter().map(|f| crate::output::csv_field(f)).collect();
+        csv += &line.join(",");
+        csv.push('\n');
+    }
+    csv
 }
 
 /// Groups prescribers across records by name, case and spaces folded.
@@ -426,7 +465,15 @@ pub fn write_batch_documents(
     jobs: usize,
 ) -> Result<(), String> {
     let date = batch_date(digests);
-    let overview = serde_json::to_vec(&overview(summary, digests)).expect("overview serialises");
+    let mut view = overview(summary, digests);
+    crate::output::write_atomic(
+        out,
+        "call-first.csv",
+        call_first_csv(&view.call_first).as_bytes(),
+    )
+    .map_err(|e| e.to_string())?;
+    view.call_first.truncate(CALL_FIRST_SHOWN);
+    let overview = serde_json::to_vec(&view).expect("overview serialises");
     let pdf = typesetter
         .pdf(Document::Overview, overview, date, "batch/program-overview")
         .map_err(|e| e.to_string())?;
@@ -591,4 +638,58 @@ pub fn merge(dir: &Path, typesetter: &Typesetter) -> Result<Merged, String> {
         rendered: summary.rendered,
         failed,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn digest(n: usize, severity: Severity) -> PatientDigest {
+        PatientDigest {
+            id: format!("P{n:04}"),
+            name: format!("Person {n}"),
+            born: "1 May 1940".into(),
+            file: format!("p{n}.toml"),
+            reviewer: "R".into(),
+            organization: None,
+            program: None,
+            return_fax: None,
+            review_date: Date::new(2026, 11, 20).unwrap(),
+            findings: vec![FindingDigest {
+                check: "interaction".into(),
+                severity,
+                title: "Bleeding risk".into(),
+            }],
+            recommendations: Vec::new(),
+        }
+    }
+
+    fn summary(rows: &[BatchRow]) -> BatchSummary<'_> {
+        BatchSummary {
+            records: rows.len(),
+            rendered: rows.len(),
+            failed: 0,
+            skipped: 0,
+            knowledge_version: "test",
+            shard: None,
+            rows,
+        }
+    }
+
+    #[test]
+    fn the_overview_lists_everyone_to_call_first_most_serious_first() {
+        let mut digests: Vec<PatientDigest> =
+            (0..150).map(|n| digest(n, Severity::Major)).collect();
+        digests.push(digest(150, Severity::Contraindicated));
+        digests.push(digest(151, Severity::Moderate));
+        let view = overview(&summary(&[]), &digests);
+        assert_eq!(view.call_first_total, 151);
+        assert_eq!(view.call_first[0].id, "P0150", "contraindicated first");
+        assert_eq!(view.call_first[1].id, "P0000", "then by id");
+        let csv = call_first_csv(&view.call_first);
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines.len(), 152, "a header and every patient to call");
+        assert!(lines[1].starts_with("P0150,Person 150,1,0,"));
+        assert!(!csv.contains("P0151"), "a moderate finding is not a call");
+    }
 }

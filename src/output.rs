@@ -183,7 +183,7 @@ pub fn write_batch_summary(out: &Path, suffix: &str, summary: &BatchSummary) -> 
 
 /// Quotes a CSV field (RFC 4180). A leading `=`, `+`, `-` or `@` is
 /// prefixed with `'` so a spreadsheet does not run it as a formula.
-fn csv_field(value: &str) -> String {
+pub fn csv_field(value: &str) -> String {
     let value = if value.starts_with(['=', '+', '-', '@']) {
         format!("'{value}")
     } else {

@@ -225,3 +225,53 @@ fn an_id_used_twice_fails_every_record_after_the_first() {
     assert!(text.contains("First Person"));
     assert!(!text.contains("Second Person") && !text.contains("Third Person"));
 }
+
+#[test]
+fn a_long_list_to_call_first_goes_to_a_csv_and_the_overview_says_so() {
+    use medreview::batch::{CALL_FIRST_SHOWN, FindingDigest, PatientDigest};
+    use medreview::checks::Severity;
+    use medreview::output::BatchSummary;
+    let total = CALL_FIRST_SHOWN + 20;
+    let digests: Vec<PatientDigest> = (0..total)
+        .map(|n| PatientDigest {
+            id: format!("P{n:04}"),
+            name: format!("Person {n}"),
+            born: "1 May 1940".into(),
+            file: format!("p{n}.toml"),
+            reviewer: "R".into(),
+            organization: None,
+            program: None,
+            return_fax: None,
+            review_date: medreview::record::Date::new(2026, 11, 20).unwrap(),
+            findings: vec![FindingDigest {
+                check: "interaction".into(),
+                severity: Severity::Major,
+                title: "Bleeding risk".into(),
+            }],
+            recommendations: Vec::new(),
+        })
+        .collect();
+    let summary = BatchSummary {
+        records: total,
+        rendered: total,
+        failed: 0,
+        skipped: 0,
+        knowledge_version: "test",
+        shard: None,
+        rows: &[],
+    };
+    let out = tempfile::tempdir().unwrap();
+    let typesetter = medreview::report::Typesetter::new(None).unwrap();
+    medreview::batch::write_batch_documents(out.path(), &typesetter, &summary, &digests, 1)
+        .unwrap();
+    let csv = std::fs::read_to_string(out.path().join("call-first.csv")).unwrap();
+    assert_eq!(csv.lines().count(), total + 1);
+    let text = pdf_text(&out.path().join("program-overview.pdf"));
+    assert!(text.contains("P0099") && !text.contains("P0100"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "These are the {CALL_FIRST_SHOWN} most serious of the {total} patients"
+        )),
+        "{text}"
+    );
+}
