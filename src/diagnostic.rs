@@ -11,6 +11,9 @@ use std::path::Path;
 
 use serde::Serialize;
 
+/// The most characters of a line a diagnostic quotes.
+pub const QUOTE_CHARS: usize = 120;
+
 /// A problem at one place in one input file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
@@ -22,9 +25,13 @@ pub struct Diagnostic {
     pub column: usize,
     /// What is wrong and what was expected.
     pub message: String,
-    /// The line quoted from the file, without its line break.
+    /// The line quoted from the file, without its line break; a long line
+    /// is cut to [`QUOTE_CHARS`] characters around the culprit.
     #[serde(skip)]
     pub quoted: String,
+    /// The column of the line where `quoted` begins (1 unless cut).
+    #[serde(skip)]
+    pub quoted_from: usize,
     /// How many characters to underline from `column`.
     #[serde(skip)]
     pub width: usize,
@@ -39,6 +46,7 @@ impl Diagnostic {
             column: 0,
             message: message.into(),
             quoted: String::new(),
+            quoted_from: 1,
             width: 0,
         }
     }
@@ -48,15 +56,26 @@ impl Diagnostic {
         let start = floor_char_boundary(text, span.start.min(text.len()));
         let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
         let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-        let quoted = text[line_start..line_end].trim_end_matches('\r').to_owned();
+        let line = text[line_start..line_end].trim_end_matches('\r');
         let end = floor_char_boundary(text, span.end.clamp(start, line_end));
+        let column = text[line_start..start].chars().count() + 1;
+        // A line of 400,000 brackets is quoted as a window around the
+        // culprit, not in full.
+        let quoted_from = column.saturating_sub(QUOTE_CHARS / 2).max(1);
+        let quoted: String = line
+            .chars()
+            .skip(quoted_from - 1)
+            .take(QUOTE_CHARS)
+            .collect();
+        let room = QUOTE_CHARS - (column - quoted_from);
         Diagnostic {
             file: path.display().to_string(),
             line: text[..start].matches('\n').count() + 1,
-            column: text[line_start..start].chars().count() + 1,
+            column,
             message: message.into(),
-            width: text[start..end].chars().count().max(1),
+            width: text[start..end].chars().count().clamp(1, room.max(1)),
             quoted,
+            quoted_from,
         }
     }
 }
@@ -100,7 +119,7 @@ impl fmt::Display for Diagnostic {
         write!(
             f,
             "{gutter} | {}{}",
-            " ".repeat(self.column - 1),
+            " ".repeat(self.column - self.quoted_from),
             "^".repeat(self.width)
         )
     }
@@ -120,6 +139,24 @@ mod tests {
         let shown = d.to_string();
         assert!(shown.starts_with("a.toml:3:8: bad\n"), "{shown}");
         assert!(shown.ends_with("  |        ^^^"), "{shown}");
+    }
+
+    #[test]
+    fn quotes_a_window_of_a_long_line() {
+        let text = format!("notes = \"{}\" x", "a".repeat(10_000));
+        let at = text.find(" x").unwrap() + 1;
+        let d = Diagnostic::at(Path::new("a.toml"), &text, at..at + 1, "bad");
+        assert_eq!(d.column, 10_012);
+        assert_eq!(
+            d.quoted.chars().count(),
+            QUOTE_CHARS.min(10_012 - d.quoted_from + 1)
+        );
+        let shown = d.to_string();
+        let lines: Vec<&str> = shown.lines().collect();
+        // The marker is under the `x`.
+        let marker = lines[3].find('^').unwrap();
+        assert_eq!(lines[2].as_bytes()[marker], b'x', "{shown}");
+        assert!(shown.len() < 400, "{shown}");
     }
 
     #[test]

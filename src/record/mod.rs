@@ -5,6 +5,7 @@
 //! points at the offending line. Resolving medicine names and judging them
 //! is left to `knowledge` and `checks`.
 
+pub mod limits;
 pub mod raw;
 pub mod values;
 
@@ -110,8 +111,25 @@ pub struct Action {
 
 /// Reads and validates one record file.
 pub fn load(path: &Path) -> Result<Record, Diagnostic> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::whole_file(path, format!("cannot read the file: {e}")))?;
+    use std::io::Read;
+    let cannot =
+        |e: std::io::Error| Diagnostic::whole_file(path, format!("cannot read the file: {e}"));
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    // Read at most one byte past the limit: a file that grows or lies about
+    // its size is never read whole.
+    let mut bytes = Vec::new();
+    file.take(limits::MAX_RECORD_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > limits::MAX_RECORD_BYTES {
+        return Err(Diagnostic::whole_file(
+            path,
+            format!(
+                "the file is larger than {} MB; a review record is at most that                  (one patient with 40 medicines is about 30 KB)",
+                limits::MAX_RECORD_BYTES / 1_000_000
+            ),
+        ));
+    }
     let text = String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
@@ -120,8 +138,10 @@ pub fn load(path: &Path) -> Result<Record, Diagnostic> {
     parse(path, &text)
 }
 
-/// Parses and validates the text of one record file.
+/// Parses and validates the text of one record file. A byte-order mark
+/// (as Windows editors write) is skipped; CRLF line ends are read as any.
 pub fn parse(path: &Path, text: &str) -> Result<Record, Diagnostic> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
         return Err(Diagnostic::whole_file(
             path,
@@ -129,6 +149,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Record, Diagnostic> {
              (`medreview init` writes an example)",
         ));
     }
+    limits::check(text).map_err(|b| Diagnostic::at(path, text, b.span, b.message))?;
     let raw: raw::RawRecord = toml::from_str(text).map_err(|e| {
         let message = explain_toml_error(e.message(), text, e.span());
         match e.span() {
@@ -343,6 +364,12 @@ fn explain_toml_error(message: &str, text: &str, span: Option<std::ops::Range<us
             .map(|t| format!(" in {t}"))
             .unwrap_or_default();
         return format!("missing required key `{key}`{table}");
+    }
+    if message.contains("recurse further") {
+        return format!(
+            "values are nested too deeply here; a record nests at most {} levels",
+            limits::MAX_DEPTH
+        );
     }
     if message.starts_with("duplicate key") {
         let key = span.and_then(|s| text.get(s)).unwrap_or("").trim();

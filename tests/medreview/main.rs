@@ -9,4 +9,5 @@ mod names;
 mod packet;
 mod records;
 mod render;
+mod robust;
 mod rules;

@@ -1,0 +1,338 @@
+//! Bad and hostile input (issue 8): limits with precise errors, byte-order
+//! marks and CRLF, dates out of order, numbers that cannot be right; a
+//! batch where each of them fails alone.
+
+use std::path::Path;
+
+use medreview::record::{self, limits};
+
+/// A small valid record; `{extra}` goes into `[patient]`, `{meds}` after it.
+fn record_with(patient_extra: &str, rest: &str) -> String {
+    format!(
+        "[patient]\nid = \"R-1\"\nname = \"Ann Example\"\nborn = 1950-03-12\n{patient_extra}\n\
+         [review]\ndate = 2026-11-20\nreviewer = \"Sam Reviewer\"\n\n\
+         [[medications]]\nname = \"lisinopril 10 mg\"\nsig = \"1 tab po qd\"\nstarted = 2020-01-01\n\n\
+         {rest}"
+    )
+}
+
+/// Parses `text`; returns the error as (line, column, message).
+fn error_of(text: &str) -> (usize, usize, String) {
+    let e = record::parse(Path::new("r.toml"), text).expect_err("must not load");
+    (e.line, e.column, e.message)
+}
+
+/// The 1-based line of the first line of `text` containing `needle`.
+fn line_of(text: &str, needle: &str) -> usize {
+    text.lines()
+        .position(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("{needle} not in the record"))
+        + 1
+}
+
+#[test]
+fn the_base_record_and_real_extremes_load() {
+    record::parse(Path::new("r.toml"), &record_with("", "")).unwrap();
+    // Abnormal but real values are the checks' business, not errors.
+    let text = record_with(
+        "weight_kg = 34.5",
+        "[labs]\npotassium = 7.2\negfr = { value = 6, date = 2026-11-01 }\nscr = 9.8\ninr = 8.5\n",
+    );
+    record::parse(Path::new("r.toml"), &text).unwrap();
+}
+
+#[test]
+fn ten_thousand_medicines_are_refused_at_the_first_over_the_limit() {
+    let one = "[[medications]]\nname = \"vitamin D\"\n\n";
+    let text = record_with("", &one.repeat(10_000));
+    let (line, _, message) = error_of(&text);
+    assert!(message.contains("10001 entries"), "{message}");
+    // The base record has one medicine: the limit is crossed by the
+    // (MAX_MEDICINES + 1)th, the MAX_MEDICINES-th of the repeated ones.
+    let first = line_of(&text, "vitamin D") - 1;
+    assert_eq!(line, first + 3 * (limits::MAX_MEDICINES - 1));
+}
+
+#[test]
+fn too_many_entries_in_any_list_are_refused() {
+    let conditions: Vec<String> = (0..500).map(|n| format!("\"condition {n}\"")).collect();
+    let text = record_with(
+        "",
+        &format!("[health]\nconditions = [{}]\n", conditions.join(", ")),
+    );
+    let (line, column, message) = error_of(&text);
+    assert!(
+        message.contains("`conditions` has 500 entries"),
+        "{message}"
+    );
+    assert_eq!(line, line_of(&text, "conditions ="));
+    let at = text.lines().nth(line - 1).unwrap();
+    assert!(at[column - 1..].starts_with(&format!("\"condition {}\"", limits::MAX_ENTRIES)));
+}
+
+#[test]
+fn a_huge_string_is_refused_where_it_starts() {
+    let text = record_with(&format!("caregiver = \"{}\"", "x".repeat(50_000)), "");
+    let (line, column, message) = error_of(&text);
+    assert!(
+        message.contains("`caregiver` is 50000 characters long"),
+        "{message}"
+    );
+    assert_eq!((line, column), (line_of(&text, "caregiver"), 13));
+    // A long text over several lines is one text.
+    let text = record_with("", "").replace(
+        "reviewer = \"Sam Reviewer\"",
+        &format!(
+            "reviewer = \"Sam Reviewer\"\nfollow_up = '''\n{}'''",
+            "word\n".repeat(2_000)
+        ),
+    );
+    let (line, _, message) = error_of(&text);
+    assert!(
+        message.contains("`follow_up` is 10000 characters long"),
+        "{message}"
+    );
+    assert_eq!(line, line_of(&text, "follow_up"));
+}
+
+#[test]
+fn deep_nesting_is_refused_with_a_plain_message() {
+    for depth in [8, 100_000] {
+        let text = record_with(
+            &format!("caregiver = {}{}", "[".repeat(depth), "]".repeat(depth)),
+            "",
+        );
+        let (line, _, message) = error_of(&text);
+        assert_eq!(line, line_of(&text, "caregiver"), "{message}");
+        assert!(message.contains("nested"), "{message}");
+    }
+}
+
+#[test]
+fn a_byte_order_mark_and_crlf_line_ends_are_read() {
+    let text = record_with("", "");
+    let bom_crlf = format!("\u{feff}{}", text.replace('\n', "\r\n"));
+    let r = record::parse(Path::new("r.toml"), &bom_crlf).unwrap();
+    assert_eq!(r.patient.name, "Ann Example");
+    // An error in such a file has the same place as in a plain one.
+    let broken = text.replace("born = 1950-03-12", "born = \"March 1950\"");
+    let plain = error_of(&broken);
+    let windows = error_of(&format!("\u{feff}{}", broken.replace('\n', "\r\n")));
+    assert_eq!(plain, windows);
+    assert_eq!(plain.0, line_of(&broken, "born ="));
+    let e = record::parse(
+        Path::new("r.toml"),
+        &format!("\u{feff}{}", broken.replace('\n', "\r\n")),
+    )
+    .unwrap_err();
+    assert!(!e.quoted.contains('\r') && !e.quoted.contains('\u{feff}'));
+}
+
+#[test]
+fn bytes_that_are_not_utf8_are_placed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("latin1.toml");
+    let mut bytes = record_with("", "").into_bytes();
+    let at = bytes.windows(7).position(|w| w == b"Example").unwrap();
+    bytes.splice(at..at + 7, b"Mart\xednez".iter().copied());
+    std::fs::write(&path, &bytes).unwrap();
+    let e = record::load(&path).unwrap_err();
+    assert_eq!((e.line, e.column), (3, 17), "{e}");
+    assert!(e.message.contains("not UTF-8"), "{e}");
+}
+
+#[test]
+fn a_file_over_the_size_limit_is_refused_without_reading_it_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge.toml");
+    let mut text = record_with("", "");
+    text += &"# padding\n".repeat(limits::MAX_RECORD_BYTES as usize / 10 + 1);
+    std::fs::write(&path, &text).unwrap();
+    let e = record::load(&path).unwrap_err();
+    assert!(e.message.contains("larger than 1 MB"), "{e}");
+    assert_eq!(e.file, path.display().to_string());
+    // Just under the limit loads.
+    text.truncate(limits::MAX_RECORD_BYTES as usize - 1);
+    let cut = text.rfind('\n').unwrap();
+    std::fs::write(&path, &text[..=cut]).unwrap();
+    record::load(&path).unwrap();
+}
+
+#[test]
+fn dates_out_of_order_are_refused_at_the_date() {
+    let cases: &[(&str, &str, &str, &str)] = &[
+        // (replace, with, expected in the message, line containing)
+        (
+            "born = 1950-03-12",
+            "born = 1850-03-12",
+            "before 1900",
+            "born =",
+        ),
+        (
+            "born = 1950-03-12",
+            "born = 2027-03-12",
+            "after the review date",
+            "born =",
+        ),
+        (
+            "started = 2020-01-01",
+            "started = 1949-01-01",
+            "before the patient was born",
+            "started =",
+        ),
+        (
+            "started = 2020-01-01",
+            "started = 2027-01-01",
+            "after the review date",
+            "started =",
+        ),
+    ];
+    for (from, to, expected, at) in cases {
+        let text = record_with("", "").replace(from, to);
+        let (line, _, message) = error_of(&text);
+        assert!(message.contains(expected), "{to}: {message}");
+        if *at != "born =" || !expected.contains("review") {
+            assert_eq!(line, line_of(&text, at), "{to}: {message}");
+        }
+    }
+    let text = record_with("", "[labs]\nscr = { value = 1.1, date = 2027-02-01 }\n");
+    let (line, _, message) = error_of(&text);
+    assert!(
+        message.contains("`date` (2027-02-01) is after the review date"),
+        "{message}"
+    );
+    assert_eq!(line, line_of(&text, "scr ="));
+}
+
+#[test]
+fn numbers_that_cannot_be_right_are_refused() {
+    let cases = [
+        (
+            "",
+            "[labs]\npotassium = 45\n",
+            "`potassium` must be a number from 1.5 to 10",
+        ),
+        (
+            "",
+            "[labs]\negfr = { value = -5 }\n",
+            "`egfr` must be a number from 1 to 200",
+        ),
+        (
+            "weight_kg = -70",
+            "",
+            "`weight_kg` must be a number from 0.5 to 400",
+        ),
+        ("height_cm = 1e9", "", "`height_cm`"),
+        (
+            "",
+            "[health]\nalcohol_drinks_per_week = 100000\n",
+            "`alcohol_drinks_per_week`",
+        ),
+        ("", "[labs]\ninr = nan\n", "`inr` must be a number"),
+        ("", "[labs]\nsodium = inf\n", "`sodium` must be a number"),
+    ];
+    for (patient, rest, expected) in cases {
+        let text = record_with(patient, rest);
+        let (line, _, message) = error_of(&text);
+        assert!(message.contains(expected), "{patient}{rest}: {message}");
+        let key = expected.split('`').nth(1).unwrap();
+        assert_eq!(line, line_of(&text, &format!("{key} =")), "{message}");
+    }
+    let text = record_with("", "").replace(
+        "started = 2020-01-01",
+        "started = 2020-01-01\ndays_supply = 90000",
+    );
+    assert!(error_of(&text).2.contains("`days_supply`"));
+}
+
+/// One file per kind of bad input, and one good record: the good one
+/// renders, every bad one fails with its place, and the batch says which.
+#[test]
+fn each_bad_record_fails_alone_and_the_good_one_renders() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    let good = record_with("", "");
+    let bad: Vec<(&str, Vec<u8>)> = vec![
+        (
+            "a-meds.toml",
+            record_with("", &"[[medications]]\nname = \"zinc\"\n".repeat(5_000)).into_bytes(),
+        ),
+        (
+            "b-long.toml",
+            record_with(&format!("caregiver = \"{}\"", "y".repeat(9_000)), "").into_bytes(),
+        ),
+        (
+            "c-deep.toml",
+            record_with(
+                &format!("caregiver = {}{}", "[".repeat(50_000), "]".repeat(50_000)),
+                "",
+            )
+            .into_bytes(),
+        ),
+        (
+            "d-latin1.toml",
+            b"[patient]\nid = \"x\"\nname = \"Jos\xe9\"\n".to_vec(),
+        ),
+        (
+            "e-date.toml",
+            good.replace("started = 2020-01-01", "started = 2031-01-01")
+                .into_bytes(),
+        ),
+        (
+            "f-lab.toml",
+            record_with("", "[labs]\npotassium = -4\n").into_bytes(),
+        ),
+        ("g-empty.toml", Vec::new()),
+    ];
+    // Each its own patient: a broken file still claims its id, so that
+    // two files for one patient are caught even when one of them is broken.
+    for (n, (name, bytes)) in bad.iter().enumerate() {
+        let bytes = match std::str::from_utf8(bytes) {
+            Ok(text) => text.replace("\"R-1\"", &format!("\"B-{n}\"")).into_bytes(),
+            Err(_) => bytes.clone(),
+        };
+        std::fs::write(input.join(name), bytes).unwrap();
+    }
+    // A BOM and CRLF are fine.
+    std::fs::write(
+        input.join("z-good.toml"),
+        format!("\u{feff}{}", good.replace('\n', "\r\n")),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let mut console = Vec::new();
+    let status = medreview::render(
+        &[input],
+        &out,
+        &medreview::RenderOptions::default(),
+        &mut console,
+    );
+    let console = String::from_utf8(console).unwrap();
+    assert_eq!(status, 1, "{console}");
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("batch-summary.json")).unwrap()).unwrap();
+    let rows = summary["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), bad.len() + 1);
+    for row in rows {
+        let file = row["file"].as_str().unwrap();
+        if file.ends_with("z-good.toml") {
+            assert_eq!(row["status"], "ok", "{row}");
+            assert!(out.join("R-1").join("summary.pdf").is_file());
+        } else {
+            assert_eq!(row["status"], "failed", "{row}");
+            let error = row["error"].as_str().unwrap();
+            // file:line:column: message, but for the empty file.
+            if !file.ends_with("g-empty.toml") {
+                let place: Vec<&str> = error.splitn(4, ':').collect();
+                assert!(
+                    place[1].parse::<usize>().unwrap() > 0
+                        && place[2].parse::<usize>().unwrap() > 0,
+                    "{error}"
+                );
+            }
+        }
+    }
+    // The console names files and places, and stays short.
+    assert!(console.len() < 4_000, "{console}");
+}
