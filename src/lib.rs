@@ -17,6 +17,7 @@ pub mod batch;
 pub mod checks;
 pub mod cli;
 pub mod diagnostic;
+pub mod fuzz;
 pub mod knowledge;
 pub mod output;
 pub mod pipeline;

@@ -336,3 +336,52 @@ fn each_bad_record_fails_alone_and_the_good_one_renders() {
     // The console names files and places, and stays short.
     assert!(console.len() < 4_000, "{console}");
 }
+
+/// The seed records the fuzzer starts from.
+fn fuzz_seeds() -> Vec<String> {
+    let mut seeds: Vec<String> = crate::helpers::sample_records()
+        .into_iter()
+        .chain(crate::helpers::invalid_records())
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    seeds.push(medreview::EXAMPLE_RECORD.to_owned());
+    seeds
+}
+
+#[test]
+fn a_short_fuzz_run_finds_no_panic() {
+    use medreview::fuzz::{Mutator, Outcome, exercise};
+    let kb = medreview::knowledge::Knowledge::embedded();
+    let mut mutator = Mutator::new(fuzz_seeds(), 2026);
+    let (mut checked, mut refused) = (0, 0);
+    for _ in 0..400 {
+        match exercise(&mutator.next_case(), kb) {
+            Outcome::Checked(_) => checked += 1,
+            Outcome::Refused | Outcome::NotText => refused += 1,
+        }
+    }
+    // The cases reach the checks, and bad ones are refused, not ignored.
+    assert!(
+        checked > 40 && refused > 40,
+        "{checked} checked, {refused} refused"
+    );
+}
+
+#[test]
+fn inputs_that_once_broke_medreview_stay_fixed() {
+    let kb = medreview::knowledge::Knowledge::embedded();
+    let dir = crate::helpers::root().join("tests/medreview/fuzz-regressions");
+    let mut replayed = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|x| x == "toml") {
+            medreview::fuzz::exercise(&std::fs::read(&path).unwrap(), kb);
+            // And the error, as the console shows it, stays short.
+            if let Err(e) = record::load(&path) {
+                assert!(e.to_string().len() < 1_000, "{}", path.display());
+            }
+            replayed += 1;
+        }
+    }
+    assert!(replayed >= 2);
+}
