@@ -473,7 +473,11 @@ pub fn write_batch_documents(
     )
     .map_err(|e| e.to_string())?;
     view.call_first.truncate(CALL_FIRST_SHOWN);
-    let overview = serde_json::to_vec(&view).expect("overview serialises");
+    // Names and titles come from the records: what no font can print, or
+    // what would reorder the text, is replaced as in the patients' packets.
+    let mut value = serde_json::to_value(&view).expect("overview serialises");
+    typesetter.make_printable(&mut value);
+    let overview = serde_json::to_vec(&value).expect("overview serialises");
     let pdf = typesetter
         .pdf(Document::Overview, overview, date, "batch/program-overview")
         .map_err(|e| e.to_string())?;
@@ -491,7 +495,9 @@ pub fn write_batch_documents(
             let Some((name, view)) = views.get(i) else {
                 break;
             };
-            let data = serde_json::to_vec(view).expect("digest serialises");
+            let mut value = serde_json::to_value(view).expect("digest serialises");
+            typesetter.make_printable(&mut value);
+            let data = serde_json::to_vec(&value).expect("digest serialises");
             let written = typesetter
                 .pdf(
                     Document::Digest,

@@ -92,6 +92,8 @@ pub const HOSTILE_TEXTS: &[&str] = &[
     "\u{fffd}\u{fffe}\u{10ffff}",
     "ﷺ𒐫꧅ᄀᄀᄀ각ᆨᆨ",
     "Pneumonoultramicroscopicsilicovolcanoconiosis-Pneumonoultramicroscopicsilicovolcanoconiosis-Pneumonoultramicroscopicsilicovolcanoconiosis",
+    "Zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz",
+    "https://example.org/a/very/long/address/with/no/spaces/at/all/index.html?patient=1234567890&session=abcdefabcdefabcdef",
     "../../../../etc/passwd",
     "CON",
     "",

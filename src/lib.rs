@@ -214,8 +214,8 @@ pub fn render(paths: &[PathBuf], out: &Path, options: &RenderOptions, w: &mut dy
                         w,
                         "{}  {}  patient {}  {} documents  {}{}",
                         if row.skipped { "same  " } else { "ok    " },
-                        row.file,
-                        row.patient.as_deref().unwrap_or("?"),
+                        shown(&row.file),
+                        shown(row.patient.as_deref().unwrap_or("?")),
                         row.documents,
                         severity_counts(&[row.minor, row.moderate, row.major, row.contraindicated]),
                         match row.unprintable_characters {
@@ -225,7 +225,7 @@ pub fn render(paths: &[PathBuf], out: &Path, options: &RenderOptions, w: &mut dy
                     );
                 }
                 Some(_) => {
-                    let _ = writeln!(w, "failed  {}", row.file);
+                    let _ = writeln!(w, "failed  {}", shown(&row.file));
                 }
             }
         }
@@ -243,7 +243,7 @@ pub fn render(paths: &[PathBuf], out: &Path, options: &RenderOptions, w: &mut dy
         );
     }
     if let Err(e) = written {
-        eprintln!("error: cannot write the batch summary: {e}");
+        eprintln!("error: cannot write the batch summary and documents: {e}");
         return EXIT_FAILED;
     }
     if failed.is_empty() {
@@ -262,13 +262,32 @@ pub fn render(paths: &[PathBuf], out: &Path, options: &RenderOptions, w: &mut dy
             Some((line, column)) if line > 0 => writeln!(
                 w,
                 "  {}:{line}:{column}: the record does not load",
-                row.file
+                shown(&row.file)
             ),
-            Some(_) => writeln!(w, "  {}: the record does not load", row.file),
-            None => writeln!(w, "  {}: the documents could not be produced", row.file),
+            Some(_) => writeln!(w, "  {}: the record does not load", shown(&row.file)),
+            None => writeln!(
+                w,
+                "  {}: the documents could not be produced",
+                shown(&row.file)
+            ),
         };
     }
     EXIT_FAILED
+}
+
+/// A file name or id as the console shows it: control characters (which a
+/// terminal would obey: colours, a cleared screen) and characters that
+/// reorder text are shown escaped, as `\u{1b}`.
+pub fn shown(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// The peak resident memory of this process in MB (Linux: `VmHWM` of

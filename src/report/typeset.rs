@@ -192,32 +192,63 @@ impl Typesetter {
 
     /// Whether some embedded font can print `c`.
     fn printable(&self, c: char) -> bool {
-        c.is_ascii()
-            || self
-                .fonts
-                .iter()
-                .any(|f| f.info().coverage.contains(u32::from(c)))
+        !is_reordering_or_control(c)
+            && (c.is_ascii()
+                || self
+                    .fonts
+                    .iter()
+                    .any(|f| f.info().coverage.contains(u32::from(c))))
     }
 
-    /// Replaces, in every string of a view model, the characters no embedded
+    /// Replaces, in every string of a view model, control characters,
+    /// characters that reorder text, and the characters no embedded
     /// font can print (an emoji in a note, a rare script) with U+FFFD, and
     /// drops invisible joiners and variation selectors that then have
     /// nothing to join. Returns how many characters were replaced. Without
     /// this, PDF/UA export refuses the whole document.
+    ///
+    /// A word longer than [`LONGEST_UNBROKEN`] characters (an address, a
+    /// code, a pasted string) gets an invisible break opportunity (U+200B)
+    /// after every [`CHUNK`] characters: Typst never breaks inside a word,
+    /// and such a word would run off the page or out of its table cell.
+    /// Real words, medicine names among them, are shorter and untouched.
     pub fn make_printable(&self, value: &mut serde_json::Value) -> usize {
         match value {
-            serde_json::Value::String(text) if !text.chars().all(|c| self.printable(c)) => {
+            serde_json::Value::String(text) => {
+                let long_word = text
+                    .split(|c: char| breaks_after(c))
+                    .any(|w| w.chars().count() > LONGEST_UNBROKEN);
+                if !long_word && text.chars().all(|c| self.printable(c)) {
+                    return 0;
+                }
                 let mut replaced = 0;
                 let mut out = String::with_capacity(text.len());
+                // Where a word is too long, a break every few characters.
+                let chunks: Vec<usize> = text
+                    .split(|c: char| breaks_after(c))
+                    .map(|w| w.chars().count())
+                    .collect();
+                let mut word = 0;
+                let mut run = 0;
                 for c in text.chars() {
+                    if breaks_after(c) {
+                        word += 1;
+                        run = 0;
+                    } else if chunks[word] > LONGEST_UNBROKEN && run == CHUNK && run > 0 {
+                        out.push('\u{200B}');
+                        run = 0;
+                    }
                     if self.printable(c) {
                         out.push(c);
-                    } else if matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{206F}' | '\u{FE00}'..='\u{FE0F}')
+                        run += usize::from(!breaks_after(c));
+                    } else if !is_reordering_or_control(c)
+                        && matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{206F}' | '\u{FE00}'..='\u{FE0F}')
                     {
                         // invisible: nothing to show
                     } else {
                         out.push('\u{FFFD}');
                         replaced += 1;
+                        run += 1;
                     }
                 }
                 *text = out;
@@ -529,4 +560,31 @@ impl World for DocumentWorld<'_> {
 
 fn not_found(id: FileId) -> FileError {
     FileError::NotFound(std::path::PathBuf::from(id.vpath().get_with_slash()))
+}
+
+/// The longest word printed as it is. The longest medicine names in the
+/// knowledge base are under 20 characters between hyphens.
+pub const LONGEST_UNBROKEN: usize = 24;
+
+/// How many characters of a longer word go between break opportunities:
+/// the narrowest table column holds about 12.
+pub const CHUNK: usize = 8;
+
+/// Where a word is counted from again: where Typst may break a line (a
+/// space, a hyphen, a slash), and the `+` that joins two names in a
+/// finding's id. Such ids stay whole: a break opportunity inside one would
+/// be read aloud, and copied, as a space.
+fn breaks_after(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '-' | '/' | '+' | '\u{2010}' | '\u{2013}' | '\u{2014}')
+}
+
+/// Control characters (but line breaks and tabs) and the bidirectional
+/// embeddings, overrides and isolates (U+202A to U+202E, U+2066 to U+2069).
+/// A right-to-left override in a name or a note would show the text after
+/// it reversed, so that what is printed is not what the record says: such
+/// characters print as U+FFFD and are counted, like unprintable ones. The
+/// marks U+200E and U+200F, which Hebrew and Arabic text needs, stay.
+fn is_reordering_or_control(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\n' | '\t'))
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }

@@ -67,7 +67,8 @@ pub fn rendered_samples() -> &'static Run {
     RUN.get_or_init(|| render(&sample_records(), 2))
 }
 
-/// The text of a PDF, whitespace folded to single spaces.
+/// The text of a PDF, whitespace folded to single spaces, long words
+/// joined again where they were broken.
 pub fn pdf_text(path: &Path) -> String {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     assert!(
@@ -77,6 +78,9 @@ pub fn pdf_text(path: &Path) -> String {
     );
     let text = pdf_extract::extract_text_from_mem(&bytes)
         .unwrap_or_else(|e| panic!("{} does not open: {e}", path.display()));
+    // A long word is printed with invisible break opportunities (U+200B):
+    // where the line broke at one, the word is read whole again.
+    let text = text.replace("\u{200b}\n", "").replace('\u{200b}', "");
     fold(&text)
 }
 

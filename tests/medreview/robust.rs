@@ -385,3 +385,236 @@ fn inputs_that_once_broke_medreview_stay_fixed() {
     }
     assert!(replayed >= 2);
 }
+
+/// A record whose every free-text field holds one of the hostile texts.
+fn hostile_record() -> String {
+    use medreview::fuzz::HOSTILE_TEXTS;
+    use toml::Value;
+    let mut n = 0;
+    let mut next = || {
+        // Skip the empty ones: required fields must not be blank.
+        loop {
+            let t = HOSTILE_TEXTS[n % HOSTILE_TEXTS.len()];
+            n += 1;
+            if !t.trim().is_empty() {
+                return Value::String(format!("{t} §{n}"));
+            }
+        }
+    };
+    let text = |v: &Value| v.as_str().unwrap().to_owned();
+    let table = |pairs: Vec<(&str, Value)>| {
+        Value::Table(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+    };
+    let date = |d: &str| Value::Datetime(d.parse().unwrap());
+    let medicine = |name: Value, next: &mut dyn FnMut() -> Value| {
+        table(vec![
+            ("name", name),
+            ("strength", next()),
+            ("form", next()),
+            ("sig", next()),
+            ("indication", next()),
+            ("prescriber", Value::String("p1".into())),
+            ("taking", next()),
+            ("notes", next()),
+            ("max_per_day", next()),
+        ])
+    };
+    let id = next();
+    let record = table(vec![
+        (
+            "patient",
+            table(vec![
+                ("id", Value::String(format!("../{}", text(&id)))),
+                ("name", next()),
+                ("born", date("1944-02-03")),
+                ("address", Value::Array(vec![next(), next()])),
+                ("caregiver", next()),
+                ("representative", next()),
+            ]),
+        ),
+        (
+            "review",
+            table(vec![
+                ("date", date("2026-11-20")),
+                ("reviewer", next()),
+                ("organization", next()),
+                ("program", next()),
+                ("phone", next()),
+                ("hours", next()),
+                ("tty", next()),
+                ("fax", next()),
+                ("sources", Value::Array(vec![next()])),
+                ("follow_up", next()),
+                ("questions", Value::Array(vec![next(), next()])),
+            ]),
+        ),
+        (
+            "health",
+            table(vec![
+                (
+                    "conditions",
+                    Value::Array(vec![next(), Value::String("atrial fibrillation".into())]),
+                ),
+                ("symptoms", Value::Array(vec![next()])),
+            ]),
+        ),
+        (
+            "allergies",
+            Value::Array(vec![table(vec![
+                ("substance", next()),
+                ("reaction", next()),
+            ])]),
+        ),
+        (
+            "prescribers",
+            Value::Array(vec![table(vec![
+                ("id", Value::String("p1".into())),
+                ("name", next()),
+                ("specialty", next()),
+                ("phone", next()),
+                ("fax", next()),
+                ("organization", next()),
+                ("address", Value::Array(vec![next()])),
+            ])]),
+        ),
+        (
+            "medications",
+            Value::Array(vec![
+                medicine(Value::String("warfarin 5 mg".into()), &mut next),
+                medicine(Value::String("ibuprofen 400 mg".into()), &mut next),
+                medicine(next(), &mut next),
+            ]),
+        ),
+        (
+            "actions",
+            Value::Array(vec![
+                table(vec![("talked_about", next()), ("to_do", next())]),
+                table(vec![("to_do", next()), ("for", Value::String("p1".into()))]),
+            ]),
+        ),
+    ]);
+    toml::to_string(&record).unwrap()
+}
+
+/// Every free-text field holds Typst markup and code, reordering and
+/// invisible characters or an unbroken word: each prints literally, no file
+/// is read, no loop runs, the folder stays inside the output, and no text
+/// leaves the page.
+#[test]
+fn hostile_text_prints_literally_and_stays_on_the_page() {
+    let text = hostile_record();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hostile.toml");
+    std::fs::write(&path, &text).unwrap();
+    let record = record::load(&path).unwrap_or_else(|e| panic!("{e}"));
+    let out = dir.path().join("out");
+    let mut console = Vec::new();
+    let status = medreview::render(
+        &[path],
+        &out,
+        &medreview::RenderOptions::default(),
+        &mut console,
+    );
+    let console = String::from_utf8(console).unwrap();
+    assert_eq!(status, 0, "{console}");
+    // The id's `../` did not climb out of the output folder.
+    let folders: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_dir())
+        .collect();
+    assert!(
+        folders
+            .iter()
+            .any(|f| f.path().join("summary.pdf").is_file())
+    );
+    assert!(!dir.path().join("summary.pdf").exists());
+    let mut all = String::new();
+    for folder in &folders {
+        for pdf in std::fs::read_dir(folder.path()).unwrap() {
+            let pdf = pdf.unwrap().path();
+            if pdf.extension().is_some_and(|x| x == "pdf") {
+                all += &crate::helpers::pdf_text(&pdf);
+            }
+        }
+    }
+    let folded = crate::helpers::fold(&all);
+    for literal in [
+        "#read(",
+        "#import",
+        "#while true {}",
+        "#panic(",
+        "$ x^2 $ *bold*",
+    ] {
+        assert!(folded.contains(literal), "{literal} not printed: {folded}");
+    }
+    assert!(!folded.contains("root:"), "a file was read");
+    // The unbroken word is printed whole, over several lines.
+    let joined: String = all
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{200b}')
+        .collect();
+    assert!(
+        joined.contains(&format!("Z{}", "z".repeat(60))),
+        "the long word"
+    );
+    // A right-to-left override shows as U+FFFD, and the text after it is
+    // printed in its own order.
+    assert!(!all.contains('\u{202e}'));
+    assert!(folded.contains("\u{fffd}gnp.exe"), "{folded}");
+
+    // Layout: no run of text crosses the side margins or the foot of the
+    // page, in any document.
+    let typesetter = medreview::report::Typesetter::new(None).unwrap();
+    let kb = medreview::knowledge::Knowledge::embedded();
+    let date = record.review.date;
+    let regimen = medreview::regimen::Regimen::new(record, kb);
+    let checked = medreview::checks::run(&regimen, kb);
+    let packet = medreview::report::plan(&regimen, &checked.findings, &checked.warnings, kb);
+    let margin = 2.0 / 2.54 * 72.0 - 0.5;
+    let mut wrong = Vec::new();
+    for (name, runs) in medreview::report::text_runs(&packet, &typesetter, date).unwrap() {
+        for r in runs {
+            if r.x < margin
+                || r.x + r.width > r.page_width - margin
+                || r.y + 0.25 * r.size > r.page_height - 18.0
+            {
+                wrong.push(format!(
+                    "{name} page {}: {:?} from {:.0} to {:.0}",
+                    r.page,
+                    r.text,
+                    r.x,
+                    r.x + r.width
+                ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// Ids and file names reach the console with their control characters
+/// escaped: a terminal would obey them (colours, a cleared screen).
+#[test]
+fn control_characters_never_reach_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    let good = record_with("", "").replace("\"R-1\"", "\"R-1\\u001b[2J\\u202e\"");
+    std::fs::write(input.join("ok.toml"), good).unwrap();
+    std::fs::write(input.join("bad\u{1b}[31m.toml"), "[patient]\n").unwrap();
+    let mut console = Vec::new();
+    let status = medreview::render(
+        &[input],
+        &dir.path().join("out"),
+        &medreview::RenderOptions::default(),
+        &mut console,
+    );
+    let console = String::from_utf8(console).unwrap();
+    assert_eq!(status, 1, "{console}");
+    assert!(
+        !console.contains('\u{1b}') && !console.contains('\u{202e}'),
+        "{console:?}"
+    );
+    assert!(console.contains("R-1\\u{1b}[2J\\u{202e}"), "{console}");
+    assert!(console.contains("bad\\u{1b}[31m.toml"), "{console}");
+}
