@@ -46,6 +46,11 @@ pub enum Command {
         /// Print nothing but errors (no progress, no summary).
         #[arg(long, short)]
         quiet: bool,
+        /// Permissions of the files written, in octal (default 600: the
+        /// owner only; 640 lets the owner's group read). Folders get the
+        /// same, with x where r is set (600 gives 700, 640 gives 750).
+        #[arg(long, value_name = "OCTAL", value_parser = parse_mode)]
+        mode: Option<u32>,
         /// Write where the time went (JSON) to FILE, for the benchmark.
         #[arg(long, value_name = "FILE", hide = true)]
         timings: Option<PathBuf>,
@@ -130,4 +135,23 @@ fn parse_shard(text: &str) -> Result<(usize, usize), String> {
         return Err(format!("expected 1 <= K <= N in \"{text}\""));
     }
     Ok((k, n))
+}
+
+/// A file mode in octal, no more than the owner's and group's and others'
+/// read and write bits (`--mode 640`), and the owner can always read and
+/// write.
+fn parse_mode(text: &str) -> Result<u32, String> {
+    let mode = u32::from_str_radix(text, 8)
+        .map_err(|_| format!("`{text}` is not an octal mode like 600 or 640"))?;
+    if mode & !0o666 != 0 {
+        return Err(format!(
+            "`{text}`: only read and write bits (at most 666); folders get x where r is set"
+        ));
+    }
+    if mode & 0o600 != 0o600 {
+        return Err(format!(
+            "`{text}`: the owner must be able to read and write (6xx)"
+        ));
+    }
+    Ok(mode)
 }

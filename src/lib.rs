@@ -72,8 +72,12 @@ pub fn run(cli: Cli) -> i32 {
             shard,
             incremental,
             quiet,
+            mode,
             timings,
         } => {
+            if let Some(mode) = mode {
+                output::set_file_mode(mode);
+            }
             let options = RenderOptions {
                 jobs: jobs.map(usize::from).unwrap_or_else(default_jobs),
                 templates,
@@ -143,6 +147,13 @@ pub fn render(paths: &[PathBuf], out: &Path, options: &RenderOptions, w: &mut dy
         );
         return EXIT_USAGE;
     }
+    // A run killed in the middle leaves half-written temporaries (never a
+    // half-written file under a final name): they go now.
+    let _ = output::remove_stale_temporaries(out);
+    let suffix = options
+        .shard
+        .map_or_else(String::new, |(k, n)| format!("-{k}-of-{n}"));
+    let journal = out.join(format!("batch-progress{suffix}.csv"));
     let kb = Knowledge::embedded();
     let mut files = pipeline::discover(paths);
     if let Some((k, n)) = options.shard {
@@ -159,6 +170,7 @@ pub fn render(paths: &[PathBuf], out: &Path, options: &RenderOptions, w: &mut dy
         &pipeline::StreamOptions {
             jobs,
             incremental: options.incremental,
+            journal: Some(journal.clone()),
         },
         &timings,
         &mut |done| bar.update(done),
@@ -188,6 +200,10 @@ pub fn render(paths: &[PathBuf], out: &Path, options: &RenderOptions, w: &mut dy
                 .map_err(std::io::Error::other)
         }),
     };
+    if written.is_ok() {
+        // The summary now says what the journal said, and more.
+        let _ = std::fs::remove_file(&journal);
+    }
     if let Some(path) = &options.timings {
         let (compile, export) = typesetter.engine_time();
         let json = serde_json::json!({

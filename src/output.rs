@@ -53,30 +53,89 @@ pub fn patient_dir(out: &Path, patient_id: &str) -> PathBuf {
     out.join(safe_name(patient_id))
 }
 
-/// Creates a folder (and its parents) readable only by its owner. A folder
-/// that already exists is left as it is: it may be the user's own.
+/// The permissions of the files written: `0o600` unless `--mode` said
+/// otherwise. Set once, by the command line, for the whole process.
+static FILE_MODE: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+
+/// Sets the permissions of every file written from now on (`--mode`);
+/// folders get the same with x where r is set. Only the first call counts.
+pub fn set_file_mode(mode: u32) {
+    let _ = FILE_MODE.set(mode & 0o666);
+}
+
+/// The permissions of the files written (`0o600` by default).
+pub fn file_mode() -> u32 {
+    FILE_MODE.get().copied().unwrap_or(0o600)
+}
+
+/// The permissions of the folders written (`0o700` by default).
+pub fn dir_mode() -> u32 {
+    let mode = file_mode();
+    mode | ((mode & 0o444) >> 2)
+}
+
+/// Creates a folder (and its parents) readable only by its owner (or as
+/// `--mode` says). A folder that already exists is left as it is: it may be
+/// the user's own.
 pub fn create_private_dir(dir: &Path) -> io::Result<()> {
     let mut builder = fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, dir_mode());
     builder.create(dir)
 }
 
 /// Creates a patient's folder, or makes an existing one (from an earlier
-/// run) readable only by its owner again.
+/// run) readable only by its owner again; temporaries left there by a run
+/// that was killed are removed.
 pub fn create_patient_dir(dir: &Path) -> io::Result<()> {
     create_private_dir(dir)?;
     #[cfg(unix)]
-    fs::set_permissions(dir, std::os::unix::fs::PermissionsExt::from_mode(0o700))?;
+    fs::set_permissions(
+        dir,
+        std::os::unix::fs::PermissionsExt::from_mode(dir_mode()),
+    )?;
+    remove_stale_temporaries(dir)
+}
+
+/// Removes the `.tmp-*` files a killed run left in `dir`: the half-written
+/// files of [`write_atomic`], which never reached their final name.
+pub fn remove_stale_temporaries(dir: &Path) -> io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_name().to_string_lossy().starts_with(".tmp-") && entry.path().is_file() {
+            fs::remove_file(entry.path())?;
+        }
+    }
     Ok(())
 }
 
-/// Writes `bytes` to `dir/name` atomically, readable only by the owner.
+/// Creates (or empties) a file readable only by its owner (or as `--mode`
+/// says), for writing as it goes.
+pub fn create_private_file(path: &Path) -> io::Result<fs::File> {
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, file_mode());
+    let file = options.open(path)?;
+    #[cfg(unix)]
+    file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(file_mode()))?;
+    Ok(file)
+}
+
+/// Writes `bytes` to `dir/name` atomically, readable only by the owner (or
+/// as `--mode` says): written in full and synced under a temporary name,
+/// then renamed. A write that fails (a full disk) removes the temporary and
+/// leaves any earlier file under the final name as it was.
 pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<()> {
-    // tempfile creates files 0600 on Unix.
+    // tempfile creates files 0600 on Unix, and removes them when dropped.
     let mut file = tempfile::Builder::new().prefix(".tmp-").tempfile_in(dir)?;
     file.write_all(bytes)?;
+    #[cfg(unix)]
+    if file_mode() != 0o600 {
+        file.as_file()
+            .set_permissions(std::os::unix::fs::PermissionsExt::from_mode(file_mode()))?;
+    }
     file.as_file().sync_all()?;
     file.persist(dir.join(name)).map_err(|e| e.error)?;
     Ok(())

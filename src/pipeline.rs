@@ -259,12 +259,17 @@ pub struct Timings {
 }
 
 /// How [`render_stream`] runs.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct StreamOptions {
     /// Records in flight at once, one per worker thread.
     pub jobs: usize,
     /// Keep the packet of a patient whose inputs are unchanged.
     pub incremental: bool,
+    /// A file to append one line to as each record is done (status, file,
+    /// patient, folder), so that a run killed in the middle still says
+    /// exactly which records were done. The caller removes it once the
+    /// batch summary is written.
+    pub journal: Option<PathBuf>,
 }
 
 /// Share `k` of `n` (1-based) of a discovered batch: every `n`-th file in
@@ -352,6 +357,12 @@ pub fn render_stream(
     let start = std::time::Instant::now();
     type Slot = Mutex<Option<(BatchRow, Option<PatientDigest>)>>;
     let results: Vec<Slot> = files.iter().map(|_| Mutex::new(None)).collect();
+    let journal = Mutex::new(options.journal.as_deref().and_then(|path| {
+        let mut file = crate::output::create_private_file(path).ok()?;
+        use std::io::Write;
+        file.write_all(b"status,file,patient,folder\n").ok()?;
+        Some(file)
+    }));
     let worker = || {
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
@@ -420,6 +431,21 @@ pub fn render_stream(
                 _ => None,
             };
             let row = batch_row(&outcome, &rendered);
+            if let Some(file) = journal.lock().unwrap_or_else(|e| e.into_inner()).as_mut() {
+                use std::io::Write;
+                let line: Vec<String> = [
+                    row.status.as_str(),
+                    row.file.as_str(),
+                    row.patient.as_deref().unwrap_or(""),
+                    row.folder.as_deref().unwrap_or(""),
+                ]
+                .iter()
+                .map(|f| crate::output::csv_field(f))
+                .collect();
+                // Written straight through: the line is there even if the
+                // process is killed the next moment.
+                let _ = writeln!(file, "{}", line.join(","));
+            }
             *results[i].lock().unwrap_or_else(|e| e.into_inner()) = Some((row, digest));
             done.fetch_add(1, Ordering::Relaxed);
         }

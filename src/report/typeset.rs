@@ -558,7 +558,18 @@ impl World for DocumentWorld<'_> {
     }
 }
 
+/// A file the world does not have. A package (`@preview/...`) is never
+/// fetched: medreview runs offline, with everything it uses embedded.
 fn not_found(id: FileId) -> FileError {
+    if let typst::syntax::VirtualRoot::Package(package) = id.root() {
+        return FileError::Package(typst::diag::PackageError::Other(Some(
+            format!(
+                "package {package} is not available: medreview runs offline and \
+                 templates may use only their own folder"
+            )
+            .into(),
+        )));
+    }
     FileError::NotFound(std::path::PathBuf::from(id.vpath().get_with_slash()))
 }
 

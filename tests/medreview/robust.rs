@@ -618,3 +618,318 @@ fn control_characters_never_reach_the_terminal() {
     assert!(console.contains("R-1\\u{1b}[2J\\u{202e}"), "{console}");
     assert!(console.contains("bad\\u{1b}[31m.toml"), "{console}");
 }
+
+// Faults: a full disk, a run killed in the middle, a folder that cannot be
+// written, file permissions, and the network.
+
+/// The medreview command, for faults that need a process of their own.
+fn medreview_command() -> std::process::Command {
+    std::process::Command::new(env!("CARGO_BIN_EXE_medreview"))
+}
+
+/// Every file under `dir`, recursively.
+fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(files_under(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// No file under `out` is half-written: every PDF ends as a PDF ends, and
+/// no temporary is left.
+fn only_whole_files(out: &Path) -> usize {
+    let mut pdfs = 0;
+    for file in files_under(out) {
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(
+            !name.starts_with(".tmp-"),
+            "a temporary is left: {}",
+            file.display()
+        );
+        if name.ends_with(".pdf") {
+            let bytes = std::fs::read(&file).unwrap();
+            let tail =
+                String::from_utf8_lossy(&bytes[bytes.len().saturating_sub(32)..]).into_owned();
+            assert!(
+                bytes.starts_with(b"%PDF-") && tail.trim_end().ends_with("%%EOF"),
+                "{} is not a whole PDF",
+                file.display()
+            );
+            pdfs += 1;
+        }
+    }
+    pdfs
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_fails_the_records_it_hits_and_a_rerun_completes() {
+    use std::os::unix::process::CommandExt;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let samples = crate::helpers::sample_records();
+    // A file-size limit of 100 KB stands in for a disk that fills: a write
+    // past it fails with "File too large", as a full disk fails with "No
+    // space left on device".
+    let mut command = medreview_command();
+    command
+        .arg("render")
+        .args(&samples)
+        .arg("--out")
+        .arg(&out)
+        .args(["--jobs", "2"]);
+    // SAFETY: setrlimit and signal are async-signal-safe, as pre_exec needs.
+    unsafe {
+        command.pre_exec(|| {
+            let limit = libc::rlimit {
+                rlim_cur: 100 * 1024,
+                rlim_max: 100 * 1024,
+            };
+            libc::setrlimit(libc::RLIMIT_FSIZE, &limit);
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            Ok(())
+        });
+    }
+    let first = command.output().unwrap();
+    let console = String::from_utf8_lossy(&first.stdout);
+    assert_eq!(first.status.code(), Some(1), "{console}");
+    let summary = std::fs::read_to_string(out.join("batch-summary.csv")).unwrap();
+    assert!(summary.contains("File too large"), "{summary}");
+    assert!(
+        summary.contains(",ok,"),
+        "some records still fit: {summary}"
+    );
+    only_whole_files(&out);
+
+    // With room again, the same command completes the batch.
+    let second = medreview_command()
+        .arg("render")
+        .args(&samples)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(
+        second.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&second.stdout)
+    );
+    assert!(only_whole_files(&out) >= 3 * samples.len());
+    assert!(!out.join("batch-progress.csv").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_run_killed_in_the_middle_leaves_whole_files_and_says_what_was_done() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let samples = crate::helpers::sample_records();
+    let mut child = medreview_command()
+        .arg("render")
+        .args(&samples)
+        .arg("--out")
+        .arg(&out)
+        .args(["--jobs", "1", "--quiet"])
+        .spawn()
+        .unwrap();
+    let journal = out.join("batch-progress.csv");
+    let started = std::time::Instant::now();
+    loop {
+        let lines = std::fs::read_to_string(&journal).map_or(0, |t| t.lines().count());
+        if lines >= 3 {
+            break;
+        }
+        assert!(started.elapsed().as_secs() < 120, "no progress");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    child.kill().unwrap();
+    let status = child.wait().unwrap();
+    assert!(!status.success(), "the run ended before it was killed");
+    // The journal lists the records that were done, each with its folder
+    // of whole documents; nothing else is under a final name.
+    let journal_text = std::fs::read_to_string(&journal).unwrap();
+    let done: Vec<&str> = journal_text.lines().skip(1).collect();
+    assert!(
+        done.len() >= 2 && done.len() < samples.len(),
+        "{journal_text}"
+    );
+    for line in &done {
+        let fields: Vec<&str> = line.split(',').collect();
+        assert_eq!(fields[0], "ok", "{line}");
+        assert!(out.join(fields[3]).join("summary.pdf").is_file(), "{line}");
+    }
+    assert!(!out.join("batch-summary.csv").exists());
+    // Temporaries may be left by the kill; PDFs are whole.
+    for file in files_under(&out) {
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        if name.ends_with(".pdf") {
+            let bytes = std::fs::read(&file).unwrap();
+            assert!(String::from_utf8_lossy(&bytes[bytes.len() - 16..]).contains("%%EOF"));
+        }
+    }
+    // A re-run completes the batch and clears what the kill left.
+    let again = medreview_command()
+        .arg("render")
+        .args(&samples)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(0));
+    assert!(only_whole_files(&out) >= 3 * samples.len());
+    assert!(!journal.exists());
+}
+
+#[test]
+fn a_folder_that_cannot_be_written_fails_its_record_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    std::fs::write(input.join("a.toml"), record_with("", "")).unwrap();
+    std::fs::write(
+        input.join("b.toml"),
+        record_with("", "").replace("\"R-1\"", "\"R-2\""),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    // Where R-1's folder should go, a file that cannot become a folder (the
+    // same for root, whom permissions do not stop).
+    std::fs::write(out.join("R-1"), "in the way").unwrap();
+    let mut console = Vec::new();
+    let status = medreview::render(
+        &[input],
+        &out,
+        &medreview::RenderOptions::default(),
+        &mut console,
+    );
+    assert_eq!(status, 1);
+    let summary = std::fs::read_to_string(out.join("batch-summary.csv")).unwrap();
+    let r1 = summary.lines().find(|l| l.contains("a.toml")).unwrap();
+    assert!(r1.contains("failed") && r1.contains("R-1"), "{summary}");
+    assert!(out.join("R-2").join("summary.pdf").is_file());
+    assert_eq!(
+        std::fs::read_to_string(out.join("R-1")).unwrap(),
+        "in the way"
+    );
+    // An output folder that is a file is a usage error, said at once.
+    let status = medreview::render(
+        &[dir.path().join("in")],
+        &out.join("R-1"),
+        &medreview::RenderOptions::default(),
+        &mut Vec::new(),
+    );
+    assert_eq!(status, 2);
+}
+
+#[cfg(unix)]
+#[test]
+fn files_are_private_unless_mode_says_otherwise() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let record = dir.path().join("r.toml");
+    std::fs::write(&record, record_with("", "")).unwrap();
+    for (mode, file, folder) in [(None, 0o600, 0o700), (Some("640"), 0o640, 0o750)] {
+        let out = dir
+            .path()
+            .join(format!("out-{}", mode.unwrap_or("default")));
+        let mut command = medreview_command();
+        command.arg("render").arg(&record).arg("--out").arg(&out);
+        if let Some(mode) = mode {
+            command.args(["--mode", mode]);
+        }
+        assert!(command.output().unwrap().status.success());
+        let files = files_under(&out);
+        assert!(files.len() >= 5);
+        for f in files {
+            let m = std::fs::metadata(&f).unwrap().permissions().mode() & 0o777;
+            assert_eq!(m, file, "{} is {m:o}", f.display());
+        }
+        for d in [out.clone(), out.join("R-1"), out.join("prescriber-digests")] {
+            let m = std::fs::metadata(&d).unwrap().permissions().mode() & 0o777;
+            assert_eq!(m, folder, "{} is {m:o}", d.display());
+        }
+    }
+    for bad in ["777", "066", "abc", "1600"] {
+        let status = medreview_command()
+            .arg("render")
+            .arg(&record)
+            .args(["--out", "/nonexistent", "--mode", bad])
+            .output()
+            .unwrap()
+            .status;
+        assert_eq!(status.code(), Some(2), "--mode {bad}");
+    }
+}
+
+/// Nothing in the build can reach the network: no HTTP, TLS or socket
+/// crate is a dependency (Cargo.lock is the whole list), and a template
+/// that imports a Typst package gets an error, not a download.
+#[test]
+fn nothing_can_reach_the_network() {
+    let lock = std::fs::read_to_string(crate::helpers::root().join("Cargo.lock")).unwrap();
+    let packages: Vec<&str> = lock
+        .lines()
+        .filter_map(|l| l.strip_prefix("name = \""))
+        .map(|l| l.trim_end_matches('"'))
+        .collect();
+    assert!(packages.contains(&"typst"), "the lock file was read");
+    for network in [
+        "reqwest",
+        "ureq",
+        "hyper",
+        "curl",
+        "isahc",
+        "attohttpc",
+        "h2",
+        "rustls",
+        "native-tls",
+        "openssl",
+        "tokio",
+        "async-std",
+        "mio",
+        "socket2",
+        "typst-kit",
+        "sentry",
+        "opentelemetry",
+    ] {
+        assert!(!packages.contains(&network), "{network} is a dependency");
+    }
+    // The templates' world refuses packages.
+    let templates = tempfile::tempdir().unwrap();
+    for name in ["summary.typ", "letter.typ", "appendix.typ"] {
+        let text =
+            std::fs::read_to_string(crate::helpers::root().join("templates").join(name)).unwrap();
+        let text = if name == "summary.typ" {
+            format!("#import \"@preview/cetz:0.3.0\"\n{text}")
+        } else {
+            text
+        };
+        std::fs::write(templates.path().join(name), text).unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let record = dir.path().join("r.toml");
+    std::fs::write(&record, record_with("", "")).unwrap();
+    let run = medreview_command()
+        .arg("render")
+        .arg(&record)
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .arg("--templates")
+        .arg(templates.path())
+        .output()
+        .unwrap();
+    assert_ne!(run.status.code(), Some(0));
+    let summary = std::fs::read_to_string(dir.path().join("out/batch-summary.csv")).unwrap();
+    assert!(
+        summary.contains("is not available: medreview runs offline"),
+        "{summary}"
+    );
+}
