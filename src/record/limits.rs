@@ -124,6 +124,73 @@ pub fn check(text: &str) -> Result<(), Broken> {
     Ok(())
 }
 
+/// Units counted in whole items: more than [`MAX_ITEMS_AT_ONCE`] of them
+/// at once is a slip (a strength typed as a count, a stray zero).
+const COUNTED_UNITS: &[&str] = &[
+    "tab",
+    "tabs",
+    "tablet",
+    "tablets",
+    "cap",
+    "caps",
+    "capsule",
+    "capsules",
+    "pill",
+    "pills",
+    "puff",
+    "puffs",
+    "drop",
+    "drops",
+    "spray",
+    "sprays",
+    "patch",
+    "patches",
+    "suppository",
+    "suppositories",
+    "lozenge",
+    "lozenges",
+];
+
+/// The most tablets, capsules, puffs or drops one amount may say.
+pub const MAX_ITEMS_AT_ONCE: f64 = 100.0;
+
+/// An amount in a dose, strength or directions that cannot be right: a
+/// negative one ("-2 tablets"), or more than [`MAX_ITEMS_AT_ONCE`] counted
+/// items ("1000000 tab po qd"). Ranges ("1-2 tabs", "q4-6h") and large
+/// amounts in other units ("50000 IU") are fine.
+fn impossible_amount(key: &str, text: &str) -> Option<String> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    for (i, word) in words.iter().enumerate() {
+        if word.len() > 1
+            && word.starts_with('-')
+            && word[1..].starts_with(|c: char| c.is_ascii_digit() || c == '.')
+        {
+            return Some(format!("`{key}` has a negative amount ({word})"));
+        }
+        let digits: String = word
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == ',')
+            .filter(|c| *c != ',')
+            .collect();
+        let Ok(amount) = digits.parse::<f64>() else {
+            continue;
+        };
+        let unit = match &word[digits.len().min(word.len())..] {
+            "" => words.get(i + 1).copied().unwrap_or(""),
+            rest => rest,
+        };
+        let unit = unit.trim_end_matches(['.', ',', ';', ')']).to_lowercase();
+        if amount > MAX_ITEMS_AT_ONCE && COUNTED_UNITS.contains(&unit.as_str()) {
+            return Some(format!(
+                "`{key}` says {} {unit} at once; more than {MAX_ITEMS_AT_ONCE} cannot be right \
+                 (a typing slip, or a strength written as a count?)",
+                word.trim_end_matches(|c: char| c.is_alphabetic())
+            ));
+        }
+    }
+    None
+}
+
 struct Walk {
     born: Option<(u16, u8, u8)>,
     review: Option<(u16, u8, u8)>,
@@ -149,6 +216,11 @@ impl Walk {
                         "`{key}` is {chars} characters long; a text may be at most \
                          {MAX_TEXT_CHARS} characters (about two printed pages)"
                     )));
+                }
+                if matches!(key, "dose" | "max_per_day" | "strength" | "sig")
+                    && let Some(message) = impossible_amount(key, s)
+                {
+                    return Err(broken(message));
                 }
             }
             DeValue::Integer(i) => {

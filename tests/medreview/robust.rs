@@ -245,6 +245,46 @@ fn numbers_that_cannot_be_right_are_refused() {
     assert!(error_of(&text).2.contains("`days_supply`"));
 }
 
+#[test]
+fn impossible_doses_are_refused_at_the_field() {
+    for (field, value, expected) in [
+        ("sig", "1000000 tab po qd", "says 1000000 tab at once"),
+        (
+            "sig",
+            "take 250 tablets by mouth daily",
+            "says 250 tablets at once",
+        ),
+        ("dose", "-2 tablets", "negative amount (-2)"),
+        ("strength", "-10 mg", "negative amount (-10)"),
+        ("max_per_day", "5000 caps", "says 5000 caps at once"),
+    ] {
+        let text = record_with("", "").replace(
+            "sig = \"1 tab po qd\"",
+            &format!("sig = \"1 tab po qd\"\n{field} = \"{value}\""),
+        );
+        let text = if field == "sig" {
+            text.replacen("sig = \"1 tab po qd\"\n", "", 1)
+        } else {
+            text
+        };
+        let (line, _, message) = error_of(&text);
+        assert!(message.contains(expected), "{value}: {message}");
+        assert_eq!(line, line_of(&text, value), "{message}");
+    }
+    // Ranges, large amounts in other units and ordinary directions load.
+    for (field, value) in [
+        ("sig", "1-2 tabs po q4-6h prn pain"),
+        ("sig", "50000 IU by mouth once a week"),
+        ("dose", "100 units"),
+        ("sig", "days 2-5: 2 tabs"),
+        ("strength", "1,000 mg"),
+    ] {
+        let text =
+            record_with("", "").replace("sig = \"1 tab po qd\"", &format!("{field} = \"{value}\""));
+        record::parse(Path::new("r.toml"), &text).unwrap_or_else(|e| panic!("{value}: {e}"));
+    }
+}
+
 /// One file per kind of bad input, and one good record: the good one
 /// renders, every bad one fails with its place, and the batch says which.
 #[test]
