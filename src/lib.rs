@@ -148,8 +148,12 @@ pub fn render(paths: &[PathBuf], out: &Path, options: &RenderOptions, w: &mut dy
         return EXIT_USAGE;
     }
     // A run killed in the middle leaves half-written temporaries (never a
-    // half-written file under a final name): they go now.
-    let _ = output::remove_stale_temporaries(out);
+    // half-written file under a final name): they go now. Shards share the
+    // output folder and may be writing there at this moment, so they clear
+    // only their own patients' folders.
+    if options.shard.is_none() {
+        let _ = output::remove_stale_temporaries(out);
+    }
     let suffix = options
         .shard
         .map_or_else(String::new, |(k, n)| format!("-{k}-of-{n}"));
