@@ -158,6 +158,7 @@ pub fn render(paths: &[PathBuf], out: &Path, options: &RenderOptions, w: &mut dy
         .shard
         .map_or_else(String::new, |(k, n)| format!("-{k}-of-{n}"));
     let journal = out.join(format!("batch-progress{suffix}.csv"));
+    let spool = out.join(format!(".medreview-digests{suffix}.jsonl"));
     let kb = Knowledge::embedded();
     let mut files = pipeline::discover(paths);
     if let Some((k, n)) = options.shard {
@@ -166,7 +167,7 @@ pub fn render(paths: &[PathBuf], out: &Path, options: &RenderOptions, w: &mut dy
     let total = files.len();
     let timings = pipeline::Timings::default();
     let mut bar = progress::Bar::new(total, options.progress);
-    let results = pipeline::render_stream(
+    let (rows, digests) = pipeline::render_stream(
         &files,
         out,
         &typesetter,
@@ -175,14 +176,12 @@ pub fn render(paths: &[PathBuf], out: &Path, options: &RenderOptions, w: &mut dy
             jobs,
             incremental: options.incremental,
             journal: Some(journal.clone()),
+            spool: Some(spool.clone()),
         },
         &timings,
         &mut |done| bar.update(done),
     );
     bar.finish();
-    let (rows, digests): (Vec<output::BatchRow>, Vec<Option<batch::PatientDigest>>) =
-        results.into_iter().unzip();
-    let digests: Vec<batch::PatientDigest> = digests.into_iter().flatten().collect();
     let failed: Vec<&output::BatchRow> = rows.iter().filter(|r| r.error.is_some()).collect();
     let skipped = rows.iter().filter(|r| r.skipped).count();
     let summary = output::BatchSummary {
@@ -208,6 +207,8 @@ pub fn render(paths: &[PathBuf], out: &Path, options: &RenderOptions, w: &mut dy
         // The summary now says what the journal said, and more.
         let _ = std::fs::remove_file(&journal);
     }
+    drop(digests);
+    let _ = std::fs::remove_file(&spool);
     if let Some(path) = &options.timings {
         let (compile, export) = typesetter.engine_time();
         let json = serde_json::json!({

@@ -270,6 +270,10 @@ pub struct StreamOptions {
     /// exactly which records were done. The caller removes it once the
     /// batch summary is written.
     pub journal: Option<PathBuf>,
+    /// A file to spool the patients' digests to, so that memory does not
+    /// grow with the batch; without it they are kept in memory. The
+    /// caller removes it once the batch documents are written.
+    pub spool: Option<PathBuf>,
 }
 
 /// Share `k` of `n` (1-based) of a discovered batch: every `n`-th file in
@@ -349,13 +353,18 @@ pub fn render_stream(
     options: &StreamOptions,
     timings: &Timings,
     progress: &mut dyn FnMut(usize),
-) -> Vec<(BatchRow, Option<PatientDigest>)> {
+) -> (Vec<BatchRow>, crate::batch::Digests) {
     let jobs = options.jobs;
+    let spool = options
+        .spool
+        .as_deref()
+        .and_then(|path| crate::batch::Spool::create(path).ok());
     let duplicates = duplicate_ids(files);
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
     let start = std::time::Instant::now();
-    type Slot = Mutex<Option<(BatchRow, Option<PatientDigest>)>>;
+    /// A record's row and its digest: in the spool, or in memory.
+    type Slot = Mutex<Option<(BatchRow, Option<Result<(u64, u32), PatientDigest>>)>>;
     let results: Vec<Slot> = files.iter().map(|_| Mutex::new(None)).collect();
     let journal = Mutex::new(options.journal.as_deref().and_then(|path| {
         let mut file = crate::output::create_private_file(path).ok()?;
@@ -427,7 +436,14 @@ pub fn render_stream(
                 );
             }
             let digest = match (&outcome.result, &rendered.error) {
-                (Ok(reviewed), None) => Some(PatientDigest::of(reviewed)),
+                (Ok(reviewed), None) => {
+                    let digest = PatientDigest::of(reviewed);
+                    Some(match spool.as_ref().map(|s| s.push(&digest)) {
+                        Some(Ok(at)) => Ok(at),
+                        // No spool, or it cannot be written: kept in memory.
+                        _ => Err(digest),
+                    })
+                }
                 _ => None,
             };
             let row = batch_row(&outcome, &rendered);
@@ -468,14 +484,35 @@ pub fn render_stream(
         }
         progress(done.load(Ordering::Relaxed));
     });
-    results
-        .into_iter()
-        .map(|m| {
-            m.into_inner()
-                .unwrap_or_else(|e| e.into_inner())
-                .expect("every record rendered")
-        })
-        .collect()
+    let mut rows = Vec::with_capacity(results.len());
+    let mut spans = Vec::new();
+    let mut kept = Vec::new();
+    for slot in results {
+        let (row, digest) = slot
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner())
+            .expect("every record rendered");
+        rows.push(row);
+        match digest {
+            Some(Ok(at)) => spans.push(at),
+            Some(Err(digest)) => kept.push(digest),
+            None => {}
+        }
+    }
+    let digests = match spool {
+        // All spooled, or none: a spool that failed part way gives up on
+        // the file and keeps what it has in memory (rare: a full disk).
+        Some(spool) if kept.is_empty() => spool.into_digests(spans),
+        _ if spans.is_empty() => crate::batch::Digests::Memory(kept),
+        Some(spool) => {
+            let spooled = spool.into_digests(spans);
+            let mut all: Vec<PatientDigest> = spooled.iter().map(|d| d.into_owned()).collect();
+            all.extend(kept);
+            crate::batch::Digests::Memory(all)
+        }
+        None => crate::batch::Digests::Memory(kept),
+    };
+    (rows, digests)
 }
 
 fn nanos(d: std::time::Duration) -> u64 {

@@ -188,6 +188,10 @@ fn one_digest_per_prescriber_gathers_their_patients() {
         text.matches("Recommended:").count()
     );
     assert!(text.contains("Prescriber signature"));
+    // The digests were spooled to a file while the batch ran (the sharded
+    // test shows the documents are the same as from memory); it is gone.
+    assert!(!run.out().join(".medreview-digests.jsonl").exists());
+    assert!(!run.out().join("batch-progress.csv").exists());
 }
 
 #[test]
@@ -262,8 +266,14 @@ fn a_long_list_to_call_first_goes_to_a_csv_and_the_overview_says_so() {
     };
     let out = tempfile::tempdir().unwrap();
     let typesetter = medreview::report::Typesetter::new(None).unwrap();
-    medreview::batch::write_batch_documents(out.path(), &typesetter, &summary, &digests, 1)
-        .unwrap();
+    medreview::batch::write_batch_documents(
+        out.path(),
+        &typesetter,
+        &summary,
+        &medreview::batch::Digests::Memory(digests),
+        1,
+    )
+    .unwrap();
     let csv = std::fs::read_to_string(out.path().join("call-first.csv")).unwrap();
     assert_eq!(csv.lines().count(), total + 1);
     let text = pdf_text(&out.path().join("program-overview.pdf"));
