@@ -41,13 +41,16 @@ pub enum Outcome {
 /// bug; errors are the expected answer to bad input.
 pub fn exercise(bytes: &[u8], kb: &Knowledge) -> Outcome {
     let path = Path::new("fuzz.toml");
-    let Ok(text) = std::str::from_utf8(bytes) else {
-        // The reader's own check, as `record::load` makes it.
-        let e = std::str::from_utf8(bytes).unwrap_err();
-        let text = String::from_utf8_lossy(bytes);
-        let at = e.valid_up_to();
-        let _ = crate::diagnostic::Diagnostic::at(path, &text, at..at + 1, "not UTF-8").to_string();
-        return Outcome::NotText;
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            // The reader's own check, as `record::load` makes it.
+            let text = String::from_utf8_lossy(bytes);
+            let at = e.valid_up_to();
+            let _ =
+                crate::diagnostic::Diagnostic::at(path, &text, at..at + 1, "not UTF-8").to_string();
+            return Outcome::NotText;
+        }
     };
     let record = match crate::record::parse(path, text) {
         Ok(record) => record,

@@ -302,7 +302,7 @@ pub fn render(paths: &[PathBuf], out: &Path, options: &RenderOptions, w: &mut dy
 pub fn shown(text: &str) -> String {
     text.chars()
         .map(|c| {
-            if c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') {
+            if report::typeset::is_reordering_or_control(c) || c.is_control() {
                 c.escape_unicode().to_string()
             } else {
                 c.to_string()

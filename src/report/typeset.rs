@@ -595,7 +595,7 @@ fn breaks_after(c: char) -> bool {
 /// it reversed, so that what is printed is not what the record says: such
 /// characters print as U+FFFD and are counted, like unprintable ones. The
 /// marks U+200E and U+200F, which Hebrew and Arabic text needs, stay.
-fn is_reordering_or_control(c: char) -> bool {
+pub fn is_reordering_or_control(c: char) -> bool {
     (c.is_control() && !matches!(c, '\n' | '\t'))
         || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
