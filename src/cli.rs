@@ -54,6 +54,23 @@ pub enum Command {
         /// Write where the time went (JSON) to FILE, for the benchmark.
         #[arg(long, value_name = "FILE", hide = true)]
         timings: Option<PathBuf>,
+        /// Typeset on threads of this process instead of worker processes
+        /// (for comparison: slower, see `src/workers.rs`).
+        #[arg(long, hide = true)]
+        threads: bool,
+    },
+    /// A render worker process, started by `render` (see `src/workers.rs`):
+    /// reads record requests on standard input, answers on standard output.
+    #[command(hide = true)]
+    Worker {
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        #[arg(long, value_name = "DIR")]
+        templates: Option<PathBuf>,
+        #[arg(long)]
+        incremental: bool,
+        #[arg(long, value_name = "OCTAL", value_parser = parse_mode)]
+        mode: Option<u32>,
     },
     /// Combine the batch summaries of the shards in DIR (written by
     /// `render --shard K/N`) into one, with the program overview and the

@@ -28,6 +28,7 @@ pub mod regimen;
 pub mod report;
 pub mod suggest;
 pub mod synthetic;
+pub mod workers;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -62,6 +63,17 @@ pub fn run(cli: Cli) -> i32 {
             at.unwrap_or_default()
         );
     }));
+    // A worker answers on standard output from a thread of its own: the
+    // lock below must not be held.
+    if let Command::Worker {
+        out,
+        templates,
+        incremental,
+        mode,
+    } = cli.command
+    {
+        return work(out, templates, incremental, mode);
+    }
     let stdout = &mut std::io::stdout().lock();
     match cli.command {
         Command::Render {
@@ -74,6 +86,7 @@ pub fn run(cli: Cli) -> i32 {
             quiet,
             mode,
             timings,
+            threads,
         } => {
             if let Some(mode) = mode {
                 output::set_file_mode(mode);
@@ -86,9 +99,15 @@ pub fn run(cli: Cli) -> i32 {
                 quiet,
                 progress: !quiet && std::io::stderr().is_terminal(),
                 timings,
+                worker: if threads || !cfg!(unix) {
+                    None
+                } else {
+                    std::env::current_exe().ok()
+                },
             };
             render(&paths, &out, &options, stdout)
         }
+        Command::Worker { .. } => unreachable!("handled above"),
         Command::Merge { dir } => merge(&dir, stdout),
         Command::Check {
             paths,
@@ -99,6 +118,22 @@ pub fn run(cli: Cli) -> i32 {
         Command::Init { file } => init(file.as_deref(), stdout),
         Command::Knowledge { name } => knowledge(name.as_deref(), stdout),
     }
+}
+
+/// `medreview worker`: a render worker process (`src/workers.rs`).
+fn work(out: PathBuf, templates: Option<PathBuf>, incremental: bool, mode: Option<u32>) -> i32 {
+    if let Some(mode) = mode {
+        output::set_file_mode(mode);
+    }
+    // Typst recurses deeply on some layouts: the worker serves on a thread
+    // with the stack the render threads have.
+    std::thread::Builder::new()
+        .name("worker".into())
+        .stack_size(32 * 1024 * 1024)
+        .spawn(move || workers::serve(&out, templates.as_deref(), incremental))
+        .expect("the worker thread starts")
+        .join()
+        .unwrap_or(EXIT_FAILED)
 }
 
 fn default_jobs() -> usize {
@@ -122,6 +157,10 @@ pub struct RenderOptions {
     pub progress: bool,
     /// Write the timings of the run (JSON) here.
     pub timings: Option<PathBuf>,
+    /// The medreview executable to start worker processes of when `jobs`
+    /// is more than one (`medreview worker`); `None` typesets on threads
+    /// of this process (a library caller, or `--threads`).
+    pub worker: Option<PathBuf>,
 }
 
 /// `medreview render`.
@@ -177,6 +216,14 @@ pub fn render(paths: &[PathBuf], out: &Path, options: &RenderOptions, w: &mut dy
             incremental: options.incremental,
             journal: Some(journal.clone()),
             spool: Some(spool.clone()),
+            processes: options.worker.clone().filter(|_| jobs > 1).map(|exe| {
+                workers::WorkerCommand::new(
+                    exe,
+                    out,
+                    options.templates.as_deref(),
+                    options.incremental,
+                )
+            }),
         },
         &timings,
         &mut |done| bar.update(done),
@@ -222,6 +269,7 @@ pub fn render(paths: &[PathBuf], out: &Path, options: &RenderOptions, w: &mut dy
             "typst_export_s": export.as_secs_f64(),
             "pages": typesetter.pages(),
             "peak_rss_mb": peak_rss_mb(),
+            "workers_peak_rss_mb": timings.workers_peak_kb.load(std::sync::atomic::Ordering::Relaxed) as f64 / 1024.0,
         });
         let _ = std::fs::write(path, json.to_string());
     }
@@ -314,10 +362,14 @@ pub fn shown(text: &str) -> String {
 /// The peak resident memory of this process in MB (Linux: `VmHWM` of
 /// `/proc/self/status`), or `None` where that is not available.
 fn peak_rss_mb() -> Option<f64> {
+    peak_rss_kb().map(|kb| kb as f64 / 1024.0)
+}
+
+/// The peak resident memory of this process in kB, or `None`.
+pub(crate) fn peak_rss_kb() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb / 1024.0)
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// `medreview merge`: the shards' summaries and digests combined.

@@ -256,6 +256,9 @@ pub struct Timings {
     pub render_ns: AtomicU64,
     /// From the start of the workers to the first packet written.
     pub first_packet_ns: AtomicU64,
+    /// Worker processes: the sum over the workers of the peak resident
+    /// memory of each (the worker processes run side by side).
+    pub workers_peak_kb: AtomicU64,
 }
 
 /// How [`render_stream`] runs.
@@ -274,6 +277,9 @@ pub struct StreamOptions {
     /// grow with the batch; without it they are kept in memory. The
     /// caller removes it once the batch documents are written.
     pub spool: Option<PathBuf>,
+    /// Run each worker as a separate process of this command instead of a
+    /// thread ([`crate::workers`]).
+    pub processes: Option<crate::workers::WorkerCommand>,
 }
 
 /// Share `k` of `n` (1-based) of a discovered batch: every `n`-th file in
@@ -342,6 +348,9 @@ pub fn duplicate_ids(files: &[Result<PathBuf, Diagnostic>]) -> Vec<Option<String
 /// at a time, one record per worker at a time: memory holds only the
 /// records in flight and the batch rows, whatever the size of the batch,
 /// and the first packet is written as soon as its record is done.
+///
+/// With [`StreamOptions::processes`] each worker is a separate process
+/// (see [`crate::workers`]); otherwise a thread of this one.
 /// `progress` is called from the calling thread with the number of records
 /// done, about five times a second and once at the end. Returns one row per
 /// file, in input order, and the [`PatientDigest`] of every rendered record.
@@ -372,111 +381,88 @@ pub fn render_stream(
         file.write_all(b"status,file,patient,folder\n").ok()?;
         Some(file)
     }));
-    let worker = || {
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(file) = files.get(i) else {
-                break;
-            };
-            let began = std::time::Instant::now();
-            let outcome = match file {
-                Err(d) => Outcome {
-                    file: PathBuf::from(&d.file),
-                    result: Err(d.clone()),
-                },
-                Ok(path) => Outcome {
-                    file: path.clone(),
-                    result: contain_panic(path, || {
-                        if let Some(message) = &duplicates[i] {
-                            return Err(Diagnostic::whole_file(path, message));
-                        }
-                        record::load(path).map(|record| {
-                            let regimen = Regimen::new(record, kb);
-                            let checked = checks::run(&regimen, kb);
-                            Reviewed { regimen, checked }
-                        })
-                    }),
-                },
-            };
-            let reviewed_at = std::time::Instant::now();
-            timings
-                .review_ns
-                .fetch_add(nanos(reviewed_at - began), Ordering::Relaxed);
-            let rendered = match &outcome.result {
-                Ok(reviewed) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    render_one(reviewed, &outcome, out, typesetter, kb, options.incremental)
-                }))
-                .unwrap_or_else(|_| Rendered {
-                    folder: None,
-                    skipped: false,
-                    documents: 0,
-                    replaced: 0,
-                    error: Some(
-                        "internal error while rendering (a bug in medreview; please report it)"
-                            .into(),
-                    ),
-                }),
-                Err(d) => Rendered {
-                    folder: None,
-                    skipped: false,
-                    documents: 0,
-                    replaced: 0,
-                    error: Some(d.one_line()),
-                },
-            };
-            timings
-                .render_ns
-                .fetch_add(nanos(reviewed_at.elapsed()), Ordering::Relaxed);
-            if rendered.error.is_none() {
-                let _ = timings.first_packet_ns.compare_exchange(
-                    0,
-                    nanos(start.elapsed()).max(1),
-                    Ordering::Relaxed,
-                    Ordering::Relaxed,
-                );
-            }
-            let digest = match (&outcome.result, &rendered.error) {
-                (Ok(reviewed), None) => {
-                    let digest = PatientDigest::of(reviewed);
-                    Some(match spool.as_ref().map(|s| s.push(&digest)) {
-                        Some(Ok(at)) => Ok(at),
-                        // No spool, or it cannot be written: kept in memory.
-                        _ => Err(digest),
-                    })
-                }
-                _ => None,
-            };
-            let row = batch_row(&outcome, &rendered);
-            if let Some(file) = journal.lock().unwrap_or_else(|e| e.into_inner()).as_mut() {
-                use std::io::Write;
-                let line: Vec<String> = [
-                    row.status.as_str(),
-                    row.file.as_str(),
-                    row.patient.as_deref().unwrap_or(""),
-                    row.folder.as_deref().unwrap_or(""),
-                ]
-                .iter()
-                .map(|f| crate::output::csv_field(f))
-                .collect();
-                // Written straight through: the line is there even if the
-                // process is killed the next moment.
-                let _ = writeln!(file, "{}", line.join(","));
-            }
-            *results[i].lock().unwrap_or_else(|e| e.into_inner()) = Some((row, digest));
-            done.fetch_add(1, Ordering::Relaxed);
+    // What every worker does with a finished record, wherever it was made.
+    let finish = |i: usize, row: BatchRow, digest: Option<PatientDigest>| {
+        if row.error.is_none() {
+            let _ = timings.first_packet_ns.compare_exchange(
+                0,
+                nanos(start.elapsed()).max(1),
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            );
         }
+        // Not an error: where the digest is kept (the spool's place, or the
+        // digest itself), as the slots hold it.
+        #[allow(clippy::result_large_err)]
+        let digest = digest.map(|digest| match spool.as_ref().map(|s| s.push(&digest)) {
+            Some(Ok(at)) => Ok(at),
+            // No spool, or it cannot be written: kept in memory.
+            _ => Err(digest),
+        });
+        if let Some(file) = journal.lock().unwrap_or_else(|e| e.into_inner()).as_mut() {
+            use std::io::Write;
+            let line: Vec<String> = [
+                row.status.as_str(),
+                row.file.as_str(),
+                row.patient.as_deref().unwrap_or(""),
+                row.folder.as_deref().unwrap_or(""),
+            ]
+            .iter()
+            .map(|f| crate::output::csv_field(f))
+            .collect();
+            // Written straight through: the line is there even if the
+            // process is killed the next moment.
+            let _ = writeln!(file, "{}", line.join(","));
+        }
+        *results[i].lock().unwrap_or_else(|e| e.into_inner()) = Some((row, digest));
+        done.fetch_add(1, Ordering::Relaxed);
+    };
+    let here = |i: usize| -> (BatchRow, Option<PatientDigest>) {
+        match &files[i] {
+            Err(d) => unreadable(d),
+            Ok(path) => process_record(
+                path,
+                duplicates[i].as_deref(),
+                out,
+                typesetter,
+                kb,
+                options.incremental,
+                timings,
+            ),
+        }
+    };
+    let thread_worker = || {
+        while let Some(i) = Some(next.fetch_add(1, Ordering::Relaxed)).filter(|&i| i < files.len())
+        {
+            let (row, digest) = here(i);
+            finish(i, row, digest);
+        }
+    };
+    let process_worker = |command: &crate::workers::WorkerCommand| {
+        let mut slot = crate::workers::Slot::new(command, timings, typesetter);
+        while let Some(i) = Some(next.fetch_add(1, Ordering::Relaxed)).filter(|&i| i < files.len())
+        {
+            let (row, digest) = match &files[i] {
+                Ok(path) => slot.process(path, duplicates[i].as_deref()),
+                Err(_) => None,
+            }
+            .unwrap_or_else(|| here(i));
+            finish(i, row, digest);
+        }
+        slot.close();
     };
     std::thread::scope(|scope| {
         let mut handles = Vec::new();
         for n in 0..jobs.max(1) {
-            handles.push(
-                std::thread::Builder::new()
-                    .name(format!("render-{n}"))
-                    // Typst recurses deeply on some layouts.
-                    .stack_size(32 * 1024 * 1024)
-                    .spawn_scoped(scope, worker)
-                    .expect("a render thread starts"),
-            );
+            let builder = std::thread::Builder::new()
+                .name(format!("render-{n}"))
+                // Typst recurses deeply on some layouts.
+                .stack_size(32 * 1024 * 1024);
+            let handle = match &options.processes {
+                Some(command) => builder.spawn_scoped(scope, || process_worker(command)),
+                None => builder.spawn_scoped(scope, thread_worker),
+            };
+            handles.push(handle.expect("a render thread starts"));
         }
         while !handles.iter().all(|h| h.is_finished()) {
             progress(done.load(Ordering::Relaxed));
@@ -513,6 +499,85 @@ pub fn render_stream(
         None => crate::batch::Digests::Memory(kept),
     };
     (rows, digests)
+}
+
+/// The row of a file that discovery could not read.
+fn unreadable(d: &Diagnostic) -> (BatchRow, Option<PatientDigest>) {
+    let outcome = Outcome {
+        file: PathBuf::from(&d.file),
+        result: Err(d.clone()),
+    };
+    let rendered = Rendered {
+        folder: None,
+        skipped: false,
+        documents: 0,
+        replaced: 0,
+        error: Some(d.one_line()),
+    };
+    (batch_row(&outcome, &rendered), None)
+}
+
+/// Loads, checks, plans, typesets and writes one record: its batch row, and
+/// its digest when it was rendered. `duplicate` is the message when another
+/// record of the batch already uses its patient id. A panic is contained to
+/// the record. This is what a render worker does, in a thread of this
+/// process or in a worker process ([`crate::workers::serve`]).
+pub fn process_record(
+    path: &Path,
+    duplicate: Option<&str>,
+    out: &Path,
+    typesetter: &Typesetter,
+    kb: &Knowledge,
+    incremental: bool,
+    timings: &Timings,
+) -> (BatchRow, Option<PatientDigest>) {
+    let began = std::time::Instant::now();
+    let outcome = Outcome {
+        file: path.to_owned(),
+        result: contain_panic(path, || {
+            if let Some(message) = duplicate {
+                return Err(Diagnostic::whole_file(path, message));
+            }
+            record::load(path).map(|record| {
+                let regimen = Regimen::new(record, kb);
+                let checked = checks::run(&regimen, kb);
+                Reviewed { regimen, checked }
+            })
+        }),
+    };
+    let reviewed_at = std::time::Instant::now();
+    timings
+        .review_ns
+        .fetch_add(nanos(reviewed_at - began), Ordering::Relaxed);
+    let rendered = match &outcome.result {
+        Ok(reviewed) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            render_one(reviewed, &outcome, out, typesetter, kb, incremental)
+        }))
+        .unwrap_or_else(|_| Rendered {
+            folder: None,
+            skipped: false,
+            documents: 0,
+            replaced: 0,
+            error: Some(
+                "internal error while rendering (a bug in medreview; please report it)".into(),
+            ),
+        }),
+        Err(d) => Rendered {
+            folder: None,
+            skipped: false,
+            documents: 0,
+            replaced: 0,
+            error: Some(d.one_line()),
+        },
+    };
+    timings
+        .render_ns
+        .fetch_add(nanos(reviewed_at.elapsed()), Ordering::Relaxed);
+    let digest = match (&outcome.result, &rendered.error) {
+        (Ok(reviewed), None) => Some(PatientDigest::of(reviewed)),
+        _ => None,
+    };
+    (batch_row(&outcome, &rendered), digest)
 }
 
 fn nanos(d: std::time::Duration) -> u64 {

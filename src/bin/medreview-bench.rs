@@ -10,7 +10,14 @@
 //!
 //! Each configuration runs `medreview render` as its own process (so its
 //! peak memory is its own) with `--timings`, which reports Typst's compile
-//! and export time, pages and peak resident memory. The `typst` command
+//! and export time, pages and peak resident memory: with more than one job,
+//! that of the main process plus each worker process's peak (see
+//! `src/workers.rs`), an upper bound of what was resident at once. The
+//! columns "tree RSS" and "tree PSS" are sampled from `/proc` five times a
+//! second over the main process and its workers: the largest sum of their
+//! resident memory (pages they share, such as the executable's code,
+//! counted once per process) and of their proportional share of it (PSS:
+//! shared pages divided among them; the memory the run really took). The `typst` command
 //! line is found on the PATH (`cargo install typst-cli --version 0.15.1`);
 //! without it that comparison is skipped and says so. Work files go to
 //! `--work DIR` (default: a folder under the system's temporary folder).
@@ -97,12 +104,18 @@ fn generate(dir: &Path, seed: u64, n: usize) {
 struct Run {
     wall: f64,
     timings: serde_json::Value,
+    /// The largest sum, over `medreview render` and its worker processes,
+    /// of their resident memory, and of their proportional share of it
+    /// (PSS: a page the processes share, such as the executable's code, is
+    /// counted once over all of them), sampled five times a second. `None`
+    /// where `/proc` is not available.
+    peak_tree: Option<(f64, f64)>,
 }
 
 fn render(records: &Path, out: &Path, jobs: usize, timings: &Path) -> Run {
     let _ = std::fs::remove_dir_all(out);
     let start = Instant::now();
-    let status = Command::new(medreview())
+    let mut child = Command::new(medreview())
         .arg("render")
         .arg(records)
         .arg("--out")
@@ -112,8 +125,19 @@ fn render(records: &Path, out: &Path, jobs: usize, timings: &Path) -> Run {
         .arg("--quiet")
         .arg("--timings")
         .arg(timings)
-        .status()
+        .spawn()
         .expect("medreview runs (build it with `cargo build --release`)");
+    let mut peak_tree: Option<(f64, f64)> = None;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("medreview is waited for") {
+            break status;
+        }
+        if let Some((rss, pss)) = tree_memory_mb(child.id()) {
+            let (r, p) = peak_tree.unwrap_or((0.0, 0.0));
+            peak_tree = Some((r.max(rss), p.max(pss)));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    };
     let wall = start.elapsed().as_secs_f64();
     assert!(
         status.code().is_some_and(|c| c <= 1),
@@ -121,7 +145,50 @@ fn render(records: &Path, out: &Path, jobs: usize, timings: &Path) -> Run {
     );
     let timings = serde_json::from_slice(&std::fs::read(timings).expect("timings written"))
         .expect("timings are JSON");
-    Run { wall, timings }
+    Run {
+        wall,
+        timings,
+        peak_tree,
+    }
+}
+
+/// The resident memory and PSS (MB) of process `pid` and its children
+/// (the worker processes), from `/proc` (Linux).
+fn tree_memory_mb(pid: u32) -> Option<(f64, f64)> {
+    let mut pids = vec![pid];
+    for entry in std::fs::read_dir("/proc").ok()?.filter_map(Result::ok) {
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        // pid (comm) state ppid ...: the name may hold spaces, so read
+        // after its closing parenthesis.
+        let parent = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+            .and_then(|p| p.parse::<u32>().ok());
+        if parent == Some(pid)
+            && let Some(child) = entry.file_name().to_str().and_then(|p| p.parse().ok())
+        {
+            pids.push(child);
+        }
+    }
+    let (mut rss, mut pss) = (0.0, 0.0);
+    for p in pids {
+        let Ok(rollup) = std::fs::read_to_string(format!("/proc/{p}/smaps_rollup")) else {
+            continue;
+        };
+        let kb = |key: &str| -> f64 {
+            rollup
+                .lines()
+                .find(|l| l.starts_with(key))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0.0)
+        };
+        rss += kb("Rss:") / 1024.0;
+        pss += kb("Pss:") / 1024.0;
+    }
+    Some((rss, pss))
 }
 
 /// Writes every document of every record as a folder the `typst` command
@@ -212,7 +279,7 @@ fn main() {
         std::thread::available_parallelism().map_or(1, usize::from)
     );
     println!(
-        "\n{:>8} {:>4} {:>9} {:>10} {:>9} {:>8} {:>10} {:>8} {:>7} {:>7}",
+        "\n{:>8} {:>4} {:>9} {:>10} {:>9} {:>8} {:>10} {:>10} {:>10} {:>8} {:>7} {:>7}",
         "patients",
         "jobs",
         "wall s",
@@ -220,6 +287,8 @@ fn main() {
         "pages/s",
         "first s",
         "peak RSS",
+        "tree RSS",
+        "tree PSS",
         "typst %",
         "other %",
         "pages"
@@ -243,14 +312,18 @@ fn main() {
             // over the workers, against the wall time times the workers.
             let busy = run.wall * jobs as f64;
             println!(
-                "{:>8} {:>4} {:>9.1} {:>10.2} {:>9.1} {:>8.2} {:>7.0} MB {:>7.1}% {:>6.1}% {:>7}",
+                "{:>8} {:>4} {:>9.1} {:>10.2} {:>9.1} {:>8.2} {:>7.0} MB {:>7.0} MB {:>7.0} MB {:>7.1}% {:>6.1}% {:>7}",
                 n,
                 jobs,
                 run.wall,
                 n as f64 / run.wall,
                 pages / run.wall,
                 number(t, "first_packet_s"),
-                number(t, "peak_rss_mb"),
+                // The main process's peak plus each worker process's: an
+                // upper bound of what was resident at once.
+                number(t, "peak_rss_mb") + number(t, "workers_peak_rss_mb"),
+                run.peak_tree.map_or(f64::NAN, |(rss, _)| rss),
+                run.peak_tree.map_or(f64::NAN, |(_, pss)| pss),
                 100.0 * typst / busy,
                 100.0 * (1.0 - typst / busy),
                 pages

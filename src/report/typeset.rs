@@ -326,6 +326,15 @@ impl Typesetter {
         result
     }
 
+    /// Counts what a worker process typeset with the same templates, so
+    /// that [`Typesetter::pages`] and [`Typesetter::engine_time`] cover the
+    /// whole batch.
+    pub fn count_elsewhere(&self, pages: u64, compile: Duration, export: Duration) {
+        self.pages.fetch_add(pages, Ordering::Relaxed);
+        self.compile_ns.fetch_add(nanos(compile), Ordering::Relaxed);
+        self.export_ns.fetch_add(nanos(export), Ordering::Relaxed);
+    }
+
     /// Pages typeset so far, over all threads.
     pub fn pages(&self) -> u64 {
         self.pages.load(Ordering::Relaxed)

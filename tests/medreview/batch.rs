@@ -285,3 +285,123 @@ fn a_long_list_to_call_first_goes_to_a_csv_and_the_overview_says_so() {
         "{text}"
     );
 }
+
+/// Every file under `dir` (relative path → bytes), the run's own timing
+/// file left out.
+fn tree(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file() && e.file_name() != "timings.json")
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().to_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Render options that run the workers as processes of `exe`.
+fn with_workers(exe: &Path, timings: Option<PathBuf>) -> RenderOptions {
+    RenderOptions {
+        jobs: 2,
+        worker: Some(exe.to_owned()),
+        timings,
+        ..Default::default()
+    }
+}
+
+/// An executable shell script at `path`.
+fn script(path: &Path, text: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::write(path, text).unwrap();
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+#[test]
+fn worker_processes_write_the_same_bytes_as_threads() {
+    let threads = rendered_samples();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let timings = dir.path().join("timings.json");
+    let exe = Path::new(env!("CARGO_BIN_EXE_medreview"));
+    let (status, console) = run(
+        &sample_records(),
+        &out,
+        &with_workers(exe, Some(timings.clone())),
+    );
+    assert_eq!(status, 0, "{console}");
+    // The workers did the typesetting: they reported their memory and the
+    // pages they typeset.
+    let t: serde_json::Value = serde_json::from_slice(&std::fs::read(&timings).unwrap()).unwrap();
+    assert!(t["workers_peak_rss_mb"].as_f64().unwrap() > 1.0, "{t}");
+    assert!(t["pages"].as_u64().unwrap() > 20, "{t}");
+    let (ours, theirs) = (tree(&out), tree(&threads.out()));
+    assert_eq!(
+        ours.keys().collect::<Vec<_>>(),
+        theirs.keys().collect::<Vec<_>>()
+    );
+    for (name, bytes) in &ours {
+        assert!(bytes == &theirs[name], "{} differs", name.display());
+    }
+}
+
+#[test]
+fn a_worker_that_dies_fails_only_the_record_it_had() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    // The workers abort on Kevin's record, as a stack overflow inside Typst
+    // or the out-of-memory killer would end them.
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_medreview"))
+        .arg("render")
+        .args(sample_records())
+        .arg("--out")
+        .arg(&out)
+        .args(["--jobs", "2"])
+        .env("MEDREVIEW_TEST_WORKER_DIES_ON", "kevin")
+        .output()
+        .unwrap();
+    let console = String::from_utf8_lossy(&run.stdout);
+    assert_eq!(run.status.code(), Some(1), "{console}");
+    let summary = summary(&out, "batch-summary.json");
+    let rows = summary["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), sample_records().len());
+    for row in rows {
+        let file = row["file"].as_str().unwrap();
+        if file.contains("kevin") {
+            assert_eq!(row["status"], "failed", "{row}");
+            let error = row["error"].as_str().unwrap();
+            assert!(error.contains("worker process stopped"), "{error}");
+            assert!(error.contains("signal"), "{error}");
+        } else {
+            assert_eq!(row["status"], "ok", "{row}");
+        }
+    }
+    assert!(
+        console.contains("03-kevin-nyquil-tylenol.toml: the documents could not be produced"),
+        "{console}"
+    );
+    // The batch documents were still written.
+    assert!(out.join("program-overview.pdf").is_file());
+}
+
+#[test]
+fn when_no_worker_starts_the_batch_is_typeset_in_process() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let broken = dir.path().join("broken-worker");
+    script(&broken, "#!/bin/sh\nexit 2\n");
+    let timings = dir.path().join("timings.json");
+    let (status, console) = run(
+        &sample_records(),
+        &out,
+        &with_workers(&broken, Some(timings.clone())),
+    );
+    assert_eq!(status, 0, "{console}");
+    let t: serde_json::Value = serde_json::from_slice(&std::fs::read(&timings).unwrap()).unwrap();
+    assert_eq!(t["workers_peak_rss_mb"].as_f64(), Some(0.0), "{t}");
+    let (ours, theirs) = (tree(&out), tree(&rendered_samples().out()));
+    assert_eq!(ours.len(), theirs.len());
+    assert!(ours.iter().all(|(name, bytes)| bytes == &theirs[name]));
+}
