@@ -405,3 +405,21 @@ fn when_no_worker_starts_the_batch_is_typeset_in_process() {
     assert_eq!(ours.len(), theirs.len());
     assert!(ours.iter().all(|(name, bytes)| bytes == &theirs[name]));
 }
+
+#[test]
+fn a_shard_leaves_the_shared_folders_temporaries_to_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    // Another shard's summary, half written at this moment.
+    let theirs = out.join(".tmp-another-shard");
+    std::fs::write(&theirs, "half").unwrap();
+    let records = &sample_records()[..2];
+    let (status, _) = run(records, &out, &options(Some((1, 2))));
+    assert_eq!(status, 0);
+    assert!(theirs.exists(), "a shard removed another's temporary");
+    // An unsharded run owns the folder: it clears what a killed run left.
+    let (status, _) = run(records, &out, &options(None));
+    assert_eq!(status, 0);
+    assert!(!theirs.exists(), "an unsharded run kept a stale temporary");
+}
