@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use medreview::RenderOptions;
 
-use crate::helpers::{pdf_text, rendered_samples, sample_records};
+use crate::helpers::{files_under, pdf_text, rendered_samples, sample_records};
 
 /// Renders `paths` into `out` with `options`; returns the exit status and
 /// what was printed.
@@ -289,15 +289,12 @@ fn a_long_list_to_call_first_goes_to_a_csv_and_the_overview_says_so() {
 /// Every file under `dir` (relative path → bytes), the run's own timing
 /// file left out.
 fn tree(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
+    files_under(dir)
         .into_iter()
-        .map(Result::unwrap)
-        .filter(|e| e.file_type().is_file() && e.file_name() != "timings.json")
-        .map(|e| {
-            (
-                e.path().strip_prefix(dir).unwrap().to_owned(),
-                std::fs::read(e.path()).unwrap(),
-            )
+        .filter(|path| path.file_name().is_some_and(|n| n != "timings.json"))
+        .map(|path| {
+            let bytes = std::fs::read(&path).unwrap();
+            (path.strip_prefix(dir).unwrap().to_owned(), bytes)
         })
         .collect()
 }

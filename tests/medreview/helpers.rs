@@ -104,3 +104,14 @@ pub fn folder_of(out: &Path, id: &str) -> PathBuf {
     }
     panic!("no folder for patient {id} in {}", out.display());
 }
+
+/// Every file under `dir`, in sorted order.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(walkdir::DirEntry::into_path)
+        .collect()
+}

@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use medreview::record::{self, Language};
 use medreview::report::strings::strings;
 
-use crate::helpers::{fold, folder_of, pdf_text, render, rendered_samples, root, sample_records};
+use crate::helpers::{
+    files_under, fold, folder_of, pdf_text, render, rendered_samples, root, sample_records,
+};
 
 #[test]
 fn every_sample_patient_gets_a_packet_with_their_name_headings_and_medicines() {
@@ -169,7 +171,7 @@ fn two_runs_give_identical_bytes() {
         .status;
     assert_eq!(status.code(), Some(0));
     let files = |out: &Path| {
-        let mut all: Vec<PathBuf> = walk(out);
+        let mut all: Vec<PathBuf> = files_under(out);
         all.sort();
         all.into_iter()
             .map(|p| {
@@ -187,19 +189,6 @@ fn two_runs_give_identical_bytes() {
         assert_eq!(pa, pb);
         assert!(ba == bb, "{} differs between runs", pa.display());
     }
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(walk(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out
 }
 
 const HOSTILE: &[&str] = &[
@@ -574,7 +563,7 @@ fn the_appendix_holds_every_finding_and_the_knowledge_version() {
 fn pdfs_have_real_headings_tables_and_embedded_fonts() {
     let run = rendered_samples();
     let mut checked = 0;
-    for path in walk(&run.out()) {
+    for path in files_under(&run.out()) {
         if path.extension().is_none_or(|x| x != "pdf") {
             continue;
         }

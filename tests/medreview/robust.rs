@@ -6,6 +6,8 @@ use std::path::Path;
 
 use medreview::record::{self, limits};
 
+use crate::helpers::files_under;
+
 /// A small valid record; `{extra}` goes into `[patient]`, `{meds}` after it.
 fn record_with(patient_extra: &str, rest: &str) -> String {
     format!(
@@ -665,20 +667,6 @@ fn control_characters_never_reach_the_terminal() {
 /// The medreview command, for faults that need a process of their own.
 fn medreview_command() -> std::process::Command {
     std::process::Command::new(env!("CARGO_BIN_EXE_medreview"))
-}
-
-/// Every file under `dir`, recursively.
-fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(files_under(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out
 }
 
 /// No file under `out` is half-written: every PDF ends as a PDF ends, and
