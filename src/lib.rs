@@ -270,6 +270,7 @@ pub fn render(paths: &[PathBuf], out: &Path, options: &RenderOptions, w: &mut dy
             "pages": typesetter.pages(),
             "peak_rss_mb": peak_rss_mb(),
             "workers_peak_rss_mb": timings.workers_peak_kb.load(std::sync::atomic::Ordering::Relaxed) as f64 / 1024.0,
+            "workers_started": timings.workers_started.load(std::sync::atomic::Ordering::Relaxed),
         });
         let _ = std::fs::write(path, json.to_string());
     }

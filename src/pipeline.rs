@@ -245,6 +245,19 @@ pub struct Rendered {
     pub error: Option<String>,
 }
 
+impl Rendered {
+    /// Nothing written, for this reason.
+    fn failed(error: String) -> Rendered {
+        Rendered {
+            folder: None,
+            skipped: false,
+            documents: 0,
+            replaced: 0,
+            error: Some(error),
+        }
+    }
+}
+
 /// Where the time of a render run went, summed over the workers, for the
 /// benchmark (`render --timings FILE`). Typst's own compile and PDF export
 /// are counted by the [`Typesetter`].
@@ -259,6 +272,9 @@ pub struct Timings {
     /// Worker processes: the sum over the workers of the peak resident
     /// memory of each (the worker processes run side by side).
     pub workers_peak_kb: AtomicU64,
+    /// Worker processes started (one per job, and one more each time a
+    /// worker is replaced).
+    pub workers_started: AtomicU64,
 }
 
 /// How [`render_stream`] runs.
@@ -431,17 +447,17 @@ pub fn render_stream(
             ),
         }
     };
+    // The next record no worker has taken yet.
+    let claim = || Some(next.fetch_add(1, Ordering::Relaxed)).filter(|&i| i < files.len());
     let thread_worker = || {
-        while let Some(i) = Some(next.fetch_add(1, Ordering::Relaxed)).filter(|&i| i < files.len())
-        {
+        while let Some(i) = claim() {
             let (row, digest) = here(i);
             finish(i, row, digest);
         }
     };
     let process_worker = |command: &crate::workers::WorkerCommand| {
         let mut slot = crate::workers::Slot::new(command, timings, typesetter);
-        while let Some(i) = Some(next.fetch_add(1, Ordering::Relaxed)).filter(|&i| i < files.len())
-        {
+        while let Some(i) = claim() {
             let (row, digest) = match &files[i] {
                 Ok(path) => slot.process(path, duplicates[i].as_deref()),
                 Err(_) => None,
@@ -507,14 +523,7 @@ fn unreadable(d: &Diagnostic) -> (BatchRow, Option<PatientDigest>) {
         file: PathBuf::from(&d.file),
         result: Err(d.clone()),
     };
-    let rendered = Rendered {
-        folder: None,
-        skipped: false,
-        documents: 0,
-        replaced: 0,
-        error: Some(d.one_line()),
-    };
-    (batch_row(&outcome, &rendered), None)
+    (batch_row(&outcome, &Rendered::failed(d.one_line())), None)
 }
 
 /// Loads, checks, plans, typesets and writes one record: its batch row, and
@@ -553,22 +562,12 @@ pub fn process_record(
         Ok(reviewed) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             render_one(reviewed, &outcome, out, typesetter, kb, incremental)
         }))
-        .unwrap_or_else(|_| Rendered {
-            folder: None,
-            skipped: false,
-            documents: 0,
-            replaced: 0,
-            error: Some(
+        .unwrap_or_else(|_| {
+            Rendered::failed(
                 "internal error while rendering (a bug in medreview; please report it)".into(),
-            ),
+            )
         }),
-        Err(d) => Rendered {
-            folder: None,
-            skipped: false,
-            documents: 0,
-            replaced: 0,
-            error: Some(d.one_line()),
-        },
+        Err(d) => Rendered::failed(d.one_line()),
     };
     timings
         .render_ns

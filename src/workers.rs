@@ -22,11 +22,11 @@
 //! The protocol is JSON lines over the worker's standard input and output:
 //!
 //! ```text
-//! worker → main   {"ready":true}                       once it has its templates
-//! main → worker   {"path":[...bytes],"duplicate":null}  one record
-//! worker → main   {"row":{...},"at":null,"digest":{...}} its answer
+//! worker → main   "ready"                                once it has its templates
+//! main → worker   {"path":[...bytes],"duplicate":null}   one record
+//! worker → main   {"record":{"row":{...},"at":null,"digest":{...}}}
 //! main closes the worker's standard input
-//! worker → main   {"done":{timings}}                    and it exits
+//! worker → main   {"done":{timings}}                     and it exits
 //! ```
 //!
 //! A worker is replaced by a fresh one after [`RECYCLE_AFTER`] records, so
@@ -60,6 +60,9 @@ pub const RECYCLE_AFTER: usize = 500;
 pub struct WorkerCommand {
     pub exe: PathBuf,
     pub args: Vec<OsString>,
+    /// Records a worker renders before it is replaced ([`RECYCLE_AFTER`];
+    /// the tests make it small).
+    pub recycle_after: usize,
 }
 
 impl WorkerCommand {
@@ -80,7 +83,11 @@ impl WorkerCommand {
         if incremental {
             args.push("--incremental".into());
         }
-        WorkerCommand { exe, args }
+        WorkerCommand {
+            exe,
+            args,
+            recycle_after: RECYCLE_AFTER,
+        }
     }
 }
 
@@ -91,19 +98,23 @@ struct Request {
     duplicate: Option<String>,
 }
 
-#[derive(Serialize, Deserialize, Default)]
-struct Answer {
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    ready: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    row: Option<BatchRow>,
-    /// The row's `load_error_at`, which the batch summary does not keep.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    at: Option<(usize, usize)>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    digest: Option<PatientDigest>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    done: Option<WorkerTimings>,
+/// What a worker says, one JSON line each.
+// One answer is alive at a time, for one line: its size does not matter.
+#[allow(clippy::large_enum_variant)]
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum Answer {
+    /// It has its templates and fonts: send records.
+    Ready,
+    /// One record done: its batch row and, if rendered, its digest.
+    Record {
+        row: BatchRow,
+        /// The row's `load_error_at`, which the batch summary does not keep.
+        at: Option<(usize, usize)>,
+        digest: Option<PatientDigest>,
+    },
+    /// Its standard input closed: what it spent, and it exits.
+    Done(WorkerTimings),
 }
 
 /// What a worker process spent, sent when it ends.
@@ -164,12 +175,7 @@ pub fn serve(out: &Path, templates: Option<&Path>, incremental: bool) -> i32 {
         stdout.write_all(&line)?;
         stdout.flush()
     };
-    if answer(&Answer {
-        ready: true,
-        ..Answer::default()
-    })
-    .is_err()
-    {
+    if answer(&Answer::Ready).is_err() {
         return crate::EXIT_FAILED;
     }
     for line in std::io::stdin().lock().lines() {
@@ -197,14 +203,7 @@ pub fn serve(out: &Path, templates: Option<&Path>, incremental: bool) -> i32 {
             &timings,
         );
         let at = row.load_error_at;
-        if answer(&Answer {
-            row: Some(row),
-            at,
-            digest,
-            ..Answer::default()
-        })
-        .is_err()
-        {
+        if answer(&Answer::Record { row, at, digest }).is_err() {
             return crate::EXIT_FAILED;
         }
     }
@@ -217,10 +216,7 @@ pub fn serve(out: &Path, templates: Option<&Path>, incremental: bool) -> i32 {
         pages: typesetter.pages(),
         peak_rss_kb: crate::peak_rss_kb().unwrap_or(0),
     };
-    match answer(&Answer {
-        done: Some(done),
-        ..Answer::default()
-    }) {
+    match answer(&Answer::Done(done)) {
         Ok(()) => crate::EXIT_OK,
         Err(_) => crate::EXIT_FAILED,
     }
@@ -302,7 +298,7 @@ impl<'a> Slot<'a> {
             served: 0,
         };
         match running.read() {
-            Some(answer) if answer.ready => Some(running),
+            Some(Answer::Ready) => Some(running),
             _ => {
                 running.ended();
                 None
@@ -322,6 +318,9 @@ impl<'a> Slot<'a> {
         }
         if self.running.is_none() {
             self.running = self.start();
+            if self.running.is_some() {
+                self.timings.workers_started.fetch_add(1, Ordering::Relaxed);
+            }
             if self.running.is_none() {
                 self.broken = true;
                 return None;
@@ -342,15 +341,14 @@ impl<'a> Slot<'a> {
         });
         let answer = if sent { running.read() } else { None };
         match answer {
-            Some(Answer {
-                row: Some(mut row),
+            Some(Answer::Record {
+                mut row,
                 at,
                 digest,
-                ..
             }) => {
                 row.load_error_at = at;
                 running.served += 1;
-                if running.served >= RECYCLE_AFTER {
+                if running.served >= self.command.recycle_after {
                     self.end();
                 }
                 Some((row, digest))
@@ -371,7 +369,7 @@ impl<'a> Slot<'a> {
             return;
         };
         drop(running.stdin.take());
-        if let Some(done) = running.read().and_then(|a| a.done) {
+        if let Some(Answer::Done(done)) = running.read() {
             self.timings
                 .review_ns
                 .fetch_add(done.review_ns, Ordering::Relaxed);

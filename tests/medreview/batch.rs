@@ -316,25 +316,36 @@ fn script(path: &Path, text: &str) {
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
 
+/// The timing file of a run.
+fn timings(path: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
 #[test]
 fn worker_processes_write_the_same_bytes_as_threads() {
-    let threads = rendered_samples();
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("out");
-    let timings = dir.path().join("timings.json");
     let exe = Path::new(env!("CARGO_BIN_EXE_medreview"));
+    let (threads, processes) = (dir.path().join("threads"), dir.path().join("processes"));
+    let (threads_t, processes_t) = (dir.path().join("t.json"), dir.path().join("p.json"));
+    let on_threads = RenderOptions {
+        jobs: 2,
+        timings: Some(threads_t.clone()),
+        ..Default::default()
+    };
+    assert_eq!(run(&sample_records(), &threads, &on_threads).0, 0);
     let (status, console) = run(
         &sample_records(),
-        &out,
-        &with_workers(exe, Some(timings.clone())),
+        &processes,
+        &with_workers(exe, Some(processes_t.clone())),
     );
     assert_eq!(status, 0, "{console}");
-    // The workers did the typesetting: they reported their memory and the
-    // pages they typeset.
-    let t: serde_json::Value = serde_json::from_slice(&std::fs::read(&timings).unwrap()).unwrap();
-    assert!(t["workers_peak_rss_mb"].as_f64().unwrap() > 1.0, "{t}");
-    assert!(t["pages"].as_u64().unwrap() > 20, "{t}");
-    let (ours, theirs) = (tree(&out), tree(&threads.out()));
+    // The workers did the typesetting, and what they typeset is counted.
+    let (t, p) = (timings(&threads_t), timings(&processes_t));
+    assert_eq!(p["workers_started"], 2, "{p}");
+    assert!(p["workers_peak_rss_mb"].as_f64().unwrap() > 1.0, "{p}");
+    assert_eq!(t["workers_started"], 0, "{t}");
+    assert_eq!(p["pages"], t["pages"]);
+    let (ours, theirs) = (tree(&processes), tree(&threads));
     assert_eq!(
         ours.keys().collect::<Vec<_>>(),
         theirs.keys().collect::<Vec<_>>()
@@ -342,6 +353,53 @@ fn worker_processes_write_the_same_bytes_as_threads() {
     for (name, bytes) in &ours {
         assert!(bytes == &theirs[name], "{} differs", name.display());
     }
+}
+
+#[test]
+fn workers_are_replaced_after_their_share_and_nothing_is_lost() {
+    use medreview::pipeline::{StreamOptions, Timings, discover, render_stream};
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let typesetter = medreview::report::Typesetter::new(None).unwrap();
+    let mut command = medreview::workers::WorkerCommand::new(
+        env!("CARGO_BIN_EXE_medreview").into(),
+        &out,
+        None,
+        false,
+    );
+    command.recycle_after = 3;
+    let timings = Timings::default();
+    let files = discover(&sample_records());
+    let (rows, digests) = render_stream(
+        &files,
+        &out,
+        &typesetter,
+        medreview::knowledge::Knowledge::embedded(),
+        &StreamOptions {
+            jobs: 2,
+            incremental: false,
+            journal: None,
+            spool: None,
+            processes: Some(command),
+        },
+        &timings,
+        &mut |_| {},
+    );
+    assert!(rows.iter().all(|r| r.status == "ok"), "{rows:?}");
+    assert_eq!(digests.len(), files.len());
+    // 11 records, 3 a worker: at least 4 workers, whatever the split.
+    let started = timings
+        .workers_started
+        .load(std::sync::atomic::Ordering::Relaxed);
+    assert!((4..=6).contains(&started), "{started} workers");
+    // Every replaced worker's pages were counted.
+    let pdfs = files_under(&out)
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .count() as u64;
+    assert_eq!(pdfs, rows.iter().map(|r| r.documents as u64).sum::<u64>());
+    assert!(typesetter.pages() >= pdfs, "{} pages", typesetter.pages());
 }
 
 #[test]
@@ -396,7 +454,8 @@ fn when_no_worker_starts_the_batch_is_typeset_in_process() {
         &with_workers(&broken, Some(timings.clone())),
     );
     assert_eq!(status, 0, "{console}");
-    let t: serde_json::Value = serde_json::from_slice(&std::fs::read(&timings).unwrap()).unwrap();
+    let t = self::timings(&timings);
+    assert_eq!(t["workers_started"], 0, "{t}");
     assert_eq!(t["workers_peak_rss_mb"].as_f64(), Some(0.0), "{t}");
     let (ours, theirs) = (tree(&out), tree(&rendered_samples().out()));
     assert_eq!(ours.len(), theirs.len());
