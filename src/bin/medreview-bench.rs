@@ -26,59 +26,38 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
+use clap::Parser;
 use medreview::knowledge::Knowledge;
 use medreview::report::{self, Typesetter};
 
+/// The benchmark's options (`medreview-bench --help`).
+#[derive(Parser)]
+#[command(
+    name = "medreview-bench",
+    about = "Benchmarks `medreview render` on synthetic programs, and the same documents typeset by the `typst` command line"
+)]
 struct Args {
+    /// Batch sizes to run, in patients, separated by commas.
+    #[arg(long, value_name = "N,N", value_delimiter = ',', default_values_t = [1000, 10_000])]
     patients: Vec<usize>,
+    /// Numbers of jobs to run each batch with, separated by commas.
+    #[arg(long, value_name = "N,N", value_delimiter = ',', default_values_t = [1, 2])]
     jobs: Vec<usize>,
+    /// The random seed of the synthetic records (the same seed makes the
+    /// same records).
+    #[arg(long, value_name = "N", default_value_t = 2026)]
     seed: u64,
-    work: PathBuf,
-    typst: bool,
+    /// Where the records and outputs go (default: `medreview-bench` under
+    /// the system's temporary folder).
+    #[arg(long, value_name = "DIR")]
+    work: Option<PathBuf>,
+    /// Skip the comparison with the `typst` command line.
+    #[arg(long)]
+    no_typst: bool,
     /// Patients for the comparison with the `typst` command line (it is
     /// slow: a smaller batch gives the same ratio).
+    #[arg(long, value_name = "N", default_value_t = 200)]
     typst_patients: usize,
-}
-
-fn parse_list(text: &str) -> Vec<usize> {
-    text.split(',')
-        .map(|n| {
-            n.trim()
-                .replace('_', "")
-                .parse()
-                .expect("a list of numbers")
-        })
-        .collect()
-}
-
-fn args() -> Args {
-    let mut args = Args {
-        patients: vec![1000, 10_000],
-        jobs: vec![1, 2],
-        seed: 2026,
-        work: std::env::temp_dir().join("medreview-bench"),
-        typst: true,
-        typst_patients: 200,
-    };
-    let mut it = std::env::args().skip(1);
-    while let Some(flag) = it.next() {
-        let mut value = || it.next().unwrap_or_else(|| panic!("{flag} needs a value"));
-        match flag.as_str() {
-            "--patients" => args.patients = parse_list(&value()),
-            "--jobs" => args.jobs = parse_list(&value()),
-            "--seed" => args.seed = value().parse().expect("a number"),
-            "--work" => args.work = PathBuf::from(value()),
-            "--no-typst" => args.typst = false,
-            "--typst-patients" => args.typst_patients = value().parse().expect("a number"),
-            other => {
-                eprintln!(
-                    "usage: medreview-bench [--patients 1000,10000] [--jobs 1,2] [--seed N] [--work DIR] [--no-typst] [--typst-patients 200]\nunknown argument {other}"
-                );
-                std::process::exit(2);
-            }
-        }
-    }
-    args
 }
 
 /// The `medreview` binary beside this one.
@@ -270,12 +249,16 @@ fn number(v: &serde_json::Value, key: &str) -> f64 {
 }
 
 fn main() {
-    let args = args();
-    std::fs::create_dir_all(&args.work).expect("work folder");
+    let args = Args::parse();
+    let work = args
+        .work
+        .clone()
+        .unwrap_or_else(|| std::env::temp_dir().join("medreview-bench"));
+    std::fs::create_dir_all(&work).expect("work folder");
     println!(
         "medreview-bench: seed {}, work folder {}, {} core(s)",
         args.seed,
-        args.work.display(),
+        work.display(),
         std::thread::available_parallelism().map_or(1, usize::from)
     );
     println!(
@@ -295,15 +278,15 @@ fn main() {
     );
     let mut per_second: Vec<(usize, usize, f64)> = Vec::new();
     for &n in &args.patients {
-        let records = args.work.join(format!("records-{n}"));
+        let records = work.join(format!("records-{n}"));
         generate(&records, args.seed, n);
         for &jobs in &args.jobs {
-            let out = args.work.join(format!("out-{n}-{jobs}"));
+            let out = work.join(format!("out-{n}-{jobs}"));
             let run = render(
                 &records,
                 &out,
                 jobs,
-                &args.work.join(format!("timings-{n}-{jobs}.json")),
+                &work.join(format!("timings-{n}-{jobs}.json")),
             );
             let t = &run.timings;
             let pages = number(t, "pages");
@@ -344,7 +327,7 @@ fn main() {
         }
     }
 
-    if !args.typst {
+    if args.no_typst {
         return;
     }
     if !typst_available() {
@@ -355,25 +338,25 @@ fn main() {
         return;
     }
     let n = args.typst_patients;
-    let records = args.work.join(format!("records-{n}"));
+    let records = work.join(format!("records-{n}"));
     generate(&records, args.seed, n);
-    let fonts = args.work.join("fonts");
+    let fonts = work.join("fonts");
     let _ = std::fs::create_dir_all(&fonts);
     for (i, data) in Typesetter::font_files().iter().enumerate() {
         std::fs::write(fonts.join(format!("font-{i}.ttf")), data).expect("font");
     }
-    let inputs = typst_inputs(&records, &args.work.join("typst-cli"));
+    let inputs = typst_inputs(&records, &work.join("typst-cli"));
     println!(
         "\ntypst command line, once per document ({} documents of {n} patients, same templates and data):",
         inputs.len()
     );
     for &jobs in &args.jobs {
-        let out = args.work.join(format!("out-{n}-{jobs}"));
+        let out = work.join(format!("out-{n}-{jobs}"));
         let ours = render(
             &records,
             &out,
             jobs,
-            &args.work.join(format!("timings-{n}-{jobs}.json")),
+            &work.join(format!("timings-{n}-{jobs}.json")),
         );
         let _ = std::fs::remove_dir_all(&out);
         let Some(wall) = typst_cli(&inputs, &fonts, jobs) else {
