@@ -7,6 +7,7 @@ mod directions;
 mod helpers;
 mod names;
 mod packet;
+mod readme;
 mod records;
 mod render;
 mod robust;
