@@ -7,7 +7,7 @@ use super::{
     Check, CheckContext, CheckDoc, Finding, Severity, finding_id, join_names, prescribers_of,
 };
 use crate::knowledge::{Amount, Limit, LimitWhen, Unit};
-use crate::regimen::sig::read_sig;
+use crate::regimen::sig::read_sig_for;
 use crate::regimen::{DoseUnit, MedicineUse, Schedule};
 
 pub struct SameIngredient;
@@ -220,21 +220,37 @@ fn lower_limit<'k>(cx: &CheckContext<'k>, ingredient: &str) -> Option<(&'k Limit
 /// really takes it in words the sig reader understands ("2 tabs q4h").
 fn taken_schedule(med: &MedicineUse) -> Option<Schedule> {
     let taking = med.medication.taking.as_deref()?;
-    let schedule = read_sig(taking);
-    (schedule.understood() && schedule.most_per_day().is_some()).then_some(schedule)
+    let product = crate::regimen::product_of(&med.medication, &med.resolved);
+    let schedule = read_sig_for(taking, product);
+    (schedule.understood()
+        && (schedule.most_per_day().is_some() || schedule.most_mass_per_day().is_some()))
+    .then_some(schedule)
 }
 
 /// The most of `ingredient` a medicine gives in a day, as taken where the
 /// record says how it is taken, else as directed, in `unit`.
 pub(super) fn most_per_day(med: &MedicineUse, ingredient: &str, unit: Unit) -> Option<f64> {
+    let taken = taken_schedule(med);
+    let schedule = taken.as_ref().unwrap_or(&med.schedule);
+    if schedule.quantity.is_none()
+        && let Some(mass) = schedule.most_mass_per_day()
+    {
+        // "650 mg every 6 hours" of a product of this one ingredient: the
+        // weight is the ingredient's.
+        let only = match &med.resolved.ingredients[..] {
+            [one] => one.name == ingredient,
+            _ => false,
+        };
+        return only
+            .then(|| Unit::parse(mass.unit)?.convert(mass.amount, unit))
+            .flatten();
+    }
     let per_unit: Amount = med
         .resolved
         .ingredients
         .iter()
         .find(|i| i.name == ingredient)?
         .amount?;
-    let taken = taken_schedule(med);
-    let schedule = taken.as_ref().unwrap_or(&med.schedule);
     let day = schedule.most_per_day()?;
     let units_per_day = match (day.unit, per_volume_ml(med.resolved.per.as_deref())) {
         (DoseUnit::Ml, Some(volume)) => day.amount / volume,
@@ -286,6 +302,31 @@ mod tests {
         assert!(
             f.patient_text
                 .contains("NyQuil Cold & Flu and Tylenol Extra Strength")
+        );
+    }
+
+    /// "650 MG EVERY 6 HOURS" is 2.6 g of acetaminophen a day: counted
+    /// in 325 mg tablets when the product says its strength, and by weight
+    /// when it does not.
+    #[test]
+    fn a_dose_written_by_weight_counts_in_the_daily_total() {
+        for name in ["Tylenol Regular Strength", "acetaminophen"] {
+            let r = regimen(&format!(
+                "[[medications]]\nname = \"{name}\"\nsig = \"650 MG EVERY 6 HOURS\"\n"
+            ));
+            let med = &r.medicines[0];
+            assert_eq!(
+                most_per_day(med, "acetaminophen", Unit::Mg),
+                Some(2600.0),
+                "{name}: {:?}",
+                med.schedule
+            );
+        }
+        // A weight of a combination product is not one ingredient's.
+        let r = regimen("[[medications]]\nname = \"Tylenol PM\"\nsig = \"500 mg at bedtime\"\n");
+        assert_eq!(
+            most_per_day(&r.medicines[0], "acetaminophen", Unit::Mg),
+            None
         );
     }
 

@@ -155,13 +155,17 @@ const COUNTED_UNITS: &[&str] = &[
 pub const MAX_ITEMS_AT_ONCE: f64 = 100.0;
 
 /// An amount in a dose, strength or directions that cannot be right: a
-/// negative one ("-2 tablets"), or more than [`MAX_ITEMS_AT_ONCE`] counted
+/// negative one ("-2 tablets", not in directions), or more than [`MAX_ITEMS_AT_ONCE`] counted
 /// items ("1000000 tab po qd"). Ranges ("1-2 tabs", "q4-6h") and large
 /// amounts in other units ("50000 IU") are fine.
 fn impossible_amount(key: &str, text: &str) -> Option<String> {
     let words: Vec<&str> = text.split_whitespace().collect();
     for (i, word) in words.iter().enumerate() {
-        if word.len() > 1
+        // Directions are free text, where a dash is punctuation ("with
+        // water -30-60 minutes before eating"): the reader quotes what it
+        // cannot use; it never fails the record.
+        if key != "sig"
+            && word.len() > 1
             && word.starts_with('-')
             && word[1..].starts_with(|c: char| c.is_ascii_digit() || c == '.')
         {

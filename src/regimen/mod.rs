@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::knowledge::{Knowledge, Resolved};
 use crate::record::{Medication, MedicineStatus, Record};
-pub use sig::{DoseUnit, Quantity, Schedule};
+pub use sig::{DoseUnit, Mass, Product, Quantity, Schedule};
 
 /// A record with every medicine resolved.
 #[derive(Debug, Clone)]
@@ -44,12 +44,13 @@ impl MedicineUse {
             .collect();
         classes.sort();
         classes.dedup();
+        let schedule = sig::schedule_of(medication, product_of(medication, &resolved));
         MedicineUse {
             index,
             medication: medication.clone(),
             resolved,
             classes,
-            schedule: sig::schedule_of(medication),
+            schedule,
         }
     }
 
@@ -69,6 +70,46 @@ impl MedicineUse {
             .prescriber
             .as_deref()
             .filter(|p| !p.trim().is_empty())
+    }
+}
+
+/// What the directions of `medication` are counted in: the record's `form`,
+/// else the unit the product's amounts are per ("tablet", "capsule"); and,
+/// for a product of one ingredient by weight per unit, its strength ("325
+/// mg" a tablet), from the knowledge base or else the record's `strength`.
+pub fn product_of(medication: &Medication, resolved: &Resolved) -> Product {
+    let unit = medication
+        .form
+        .as_deref()
+        .and_then(Product::unit_of_form)
+        .or_else(|| resolved.per.as_deref().and_then(Product::unit_of_form));
+    let per_volume = resolved
+        .per
+        .as_deref()
+        .is_some_and(|p| p.to_lowercase().contains("ml"));
+    let known = match &resolved.ingredients[..] {
+        [one] if !per_volume => one.amount.and_then(|a| {
+            let unit = match a.unit {
+                crate::knowledge::model::Unit::Mg => "mg",
+                crate::knowledge::model::Unit::Mcg => "mcg",
+                crate::knowledge::model::Unit::G => "g",
+                _ => return None,
+            };
+            Some(Mass {
+                amount: a.amount,
+                unit,
+            })
+        }),
+        _ => None,
+    };
+    let written = || {
+        (resolved.ingredients.len() <= 1)
+            .then(|| medication.strength.as_deref().and_then(Mass::parse))
+            .flatten()
+    };
+    Product {
+        unit,
+        strength: known.or_else(written).filter(|_| unit.is_some()),
     }
 }
 

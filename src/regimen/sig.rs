@@ -15,6 +15,59 @@ use crate::record::{ClockTime, DoseTime, Food, Medication};
 pub struct Quantity {
     pub amount: f64,
     pub unit: DoseUnit,
+    /// The top of a range ("1-2 tabs", "1 or 2 tablets"): `amount` to this.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub up_to: Option<f64>,
+}
+
+impl Quantity {
+    /// A single amount, not a range.
+    pub fn of(amount: f64, unit: DoseUnit) -> Quantity {
+        Quantity {
+            amount,
+            unit,
+            up_to: None,
+        }
+    }
+
+    /// The most taken at one time: the top of a range.
+    pub fn most(self) -> f64 {
+        self.up_to.unwrap_or(self.amount)
+    }
+}
+
+/// What the directions are for, as far as the record and the knowledge
+/// base say: the unit a bare count is counted in ("1 daily" of a tablet)
+/// and the strength of one unit, to count "650 mg" as 2 tablets of 325 mg.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Product {
+    pub unit: Option<DoseUnit>,
+    pub strength: Option<Mass>,
+}
+
+impl Product {
+    /// The unit a product form counts in: "tablet", "caplet", "capsule",
+    /// "inhaler" (puffs), "drops", "spray", "patch". Liquids, creams and
+    /// injections have none: their directions must give the unit.
+    pub fn unit_of_form(form: &str) -> Option<DoseUnit> {
+        let form = form.trim().to_lowercase();
+        let first = form.split_whitespace().next()?;
+        match first {
+            "inhaler" | "mdi" | "hfa" | "aerosol" => Some(DoseUnit::Puff),
+            "solution" | "liquid" | "syrup" | "suspension" | "elixir" | "cream" | "ointment"
+            | "gel" | "lotion" | "injection" | "pen" | "vial" => None,
+            other => DoseUnit::parse(other).filter(|u| {
+                matches!(
+                    u,
+                    DoseUnit::Tablet
+                        | DoseUnit::Capsule
+                        | DoseUnit::Drop
+                        | DoseUnit::Spray
+                        | DoseUnit::Patch
+                )
+            }),
+        }
+    }
 }
 
 /// The unit a dose is counted in.
@@ -132,6 +185,26 @@ pub enum Site {
     LeftEye,
     BothEyes,
     EachNostril,
+    RightEar,
+    LeftEar,
+    BothEars,
+}
+
+/// How a medicine goes in, when the directions say so in a way that
+/// changes what the patient is told to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Route {
+    /// "po", "by mouth", "orally".
+    Mouth,
+    /// "chew": the tablet is chewed.
+    Chew,
+    /// "inhale", "via inhaler".
+    Inhaled,
+    /// "subq", "sc", "im", "inject".
+    Injected,
+    /// "apply", "topically", "to affected area".
+    Skin,
 }
 
 /// "ac", "before meals", "30 min before breakfast": taken before a meal,
@@ -167,11 +240,49 @@ pub struct Mass {
     pub unit: &'static str,
 }
 
+impl Mass {
+    /// The amount in micrograms, to compare masses written in other units.
+    pub fn micrograms(self) -> f64 {
+        match self.unit {
+            "g" => self.amount * 1_000_000.0,
+            "mg" => self.amount * 1000.0,
+            _ => self.amount,
+        }
+    }
+
+    /// "mg", "mcg" or "g" as written ("MG", "gram").
+    pub fn unit_of(word: &str) -> Option<&'static str> {
+        match word {
+            "mg" | "mgs" | "milligram" | "milligrams" => Some("mg"),
+            "mcg" | "mcgs" | "microgram" | "micrograms" | "ug" | "µg" => Some("mcg"),
+            "g" | "gm" | "gram" | "grams" => Some("g"),
+            _ => None,
+        }
+    }
+
+    /// Parses "325 mg", "0.125mg".
+    pub fn parse(text: &str) -> Option<Mass> {
+        let text = text.trim().to_lowercase();
+        let digits = text
+            .find(|c: char| !c.is_ascii_digit() && c != '.')
+            .unwrap_or(text.len());
+        let amount: f64 = text[..digits].parse().ok().filter(|a: &f64| *a > 0.0)?;
+        let unit = Mass::unit_of(text[digits..].trim())?;
+        Some(Mass { amount, unit })
+    }
+}
+
 /// When and how a medicine is taken, read from `sig` or the structured
 /// fields.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Schedule {
     pub quantity: Option<Quantity>,
+    /// The amount of one dose by weight, when the directions give it ("650
+    /// MG EVERY 6 HOURS", "1 tablet (20 mg total)").
+    pub mass: Option<Mass>,
+    /// The count was worked out from `mass` and the product's strength
+    /// (650 mg of 325 mg tablets is 2 tablets), not written.
+    pub counted_from_mass: bool,
     /// Fixed times of day, in the order of the day.
     pub times: Vec<DoseTime>,
     /// Whether the directions name the times ("qam", "at bedtime", "with
@@ -180,10 +291,20 @@ pub struct Schedule {
     pub times_named: bool,
     /// "every N hours" (N, or N to M for "q4-6h").
     pub every_hours: Option<(u32, Option<u32>)>,
-    /// Taken once a week rather than daily.
+    /// Taken on some days of the week rather than daily: once a week, or
+    /// on the days in `weekdays`.
     pub weekly: bool,
-    /// The day of a weekly dose, 0 = Monday.
-    pub weekday: Option<u8>,
+    /// The days of the week it is taken, 0 = Monday, in week order; empty
+    /// for "once a week" on a day not named.
+    pub weekdays: Vec<u8>,
+    /// "every other day", "qod".
+    pub every_other_day: bool,
+    /// How it goes in, when that changes the verb ("chew", "inject").
+    pub route: Option<Route>,
+    /// "for pain" without "as needed": what it is for, as written.
+    pub reason: Option<String>,
+    /// A patch taken off after so many hours ("remove after 12 hours").
+    pub remove_after_hours: Option<u32>,
     /// "x 10 days", "for 2 weeks": how long to take it.
     pub course: Option<Course>,
     pub as_needed: bool,
@@ -210,13 +331,14 @@ impl Schedule {
             && (!self.steps.is_empty()
                 || self.as_needed
                 || self.weekly
+                || self.every_other_day
                 || !self.times.is_empty()
                 || self.every_hours.is_some())
     }
 
     /// Scheduled doses in a day (as-needed doses not counted).
     pub fn doses_per_day(&self) -> Option<u32> {
-        if self.as_needed || self.weekly || !self.steps.is_empty() {
+        if self.as_needed || self.weekly || self.every_other_day || !self.steps.is_empty() {
             return None;
         }
         if !self.times.is_empty() {
@@ -233,10 +355,7 @@ impl Schedule {
     pub fn amount_per_day(&self) -> Option<Quantity> {
         let q = self.quantity?;
         let doses = self.doses_per_day()?;
-        Some(Quantity {
-            amount: q.amount * f64::from(doses),
-            unit: q.unit,
-        })
+        Some(Quantity::of(q.most() * f64::from(doses), q.unit))
     }
 
     /// The most doses in a day, for daily totals: scheduled, or for as-needed
@@ -244,6 +363,10 @@ impl Schedule {
     pub fn most_doses_per_day(&self) -> Option<u32> {
         if self.weekly {
             return None;
+        }
+        if self.every_other_day {
+            // A day it is taken: once, or at the times named.
+            return Some(self.times.len().max(1) as u32);
         }
         if !self.steps.is_empty() {
             return self.steps.iter().map(|s| s.times.len().max(1) as u32).max();
@@ -268,10 +391,7 @@ impl Schedule {
         if self.steps.is_empty() {
             let q = self.quantity?;
             let doses = self.most_doses_per_day()?;
-            return Some(Quantity {
-                amount: q.amount * f64::from(doses),
-                unit: q.unit,
-            });
+            return Some(Quantity::of(q.most() * f64::from(doses), q.unit));
         }
         let unit = self.steps.first()?.quantity?.unit;
         self.steps
@@ -281,7 +401,31 @@ impl Schedule {
                 Some(q.amount * s.times.len().max(1) as f64)
             })
             .try_fold(0.0_f64, |most, day| Some(most.max(day?)))
-            .map(|amount| Quantity { amount, unit })
+            .map(|amount| Quantity::of(amount, unit))
+    }
+
+    /// The most taken in one day by weight, when the directions give the
+    /// dose by weight ("650 mg every 6 hours" is 2600 mg), or the highest
+    /// step of a taper written in mg.
+    pub fn most_mass_per_day(&self) -> Option<Mass> {
+        if self.steps.is_empty() {
+            let mass = self.mass?;
+            let doses = self.most_doses_per_day()?;
+            // A range of tablets with a weight per dose is not read.
+            return Some(Mass {
+                amount: mass.amount * f64::from(doses),
+                unit: mass.unit,
+            });
+        }
+        let unit = self.steps.first()?.mass?.unit;
+        self.steps
+            .iter()
+            .map(|s| {
+                let m = s.mass.filter(|m| m.unit == unit)?;
+                Some(m.amount * s.times.len().max(1) as f64)
+            })
+            .try_fold(0.0_f64, |most, day| Some(most.max(day?)))
+            .map(|amount| Mass { amount, unit })
     }
 
     /// How many days the whole taper lasts, when its last step ends.
@@ -292,13 +436,20 @@ impl Schedule {
 }
 
 /// Builds the schedule of a medication: structured fields win over `sig`,
-/// and fill what `sig` leaves out.
-pub fn schedule_of(med: &Medication) -> Schedule {
-    let mut schedule = med.sig.as_deref().map(read_sig).unwrap_or_default();
+/// and fill what `sig` leaves out. `product` gives the unit a bare count is
+/// counted in and the strength of one unit.
+pub fn schedule_of(med: &Medication, product: Product) -> Schedule {
+    let mut schedule = med
+        .sig
+        .as_deref()
+        .map(|sig| read_sig_for(sig, product))
+        .unwrap_or_default();
     if let Some(dose) = med.dose.as_deref() {
-        let read = read_sig(dose);
-        if read.quantity.is_some() {
+        let read = read_sig_for(dose, product);
+        if read.quantity.is_some() || read.mass.is_some() {
             schedule.quantity = read.quantity;
+            schedule.mass = read.mass;
+            schedule.counted_from_mass = read.counted_from_mass;
         }
     }
     if !med.times.is_empty() {
@@ -319,53 +470,201 @@ pub fn schedule_of(med: &Medication) -> Schedule {
     schedule
 }
 
-/// Reads one directions string.
+/// Reads one directions string, knowing nothing of the product.
 pub fn read_sig(sig: &str) -> Schedule {
+    read_sig_for(sig, Product::default())
+}
+
+/// Reads one directions string for `product`.
+pub fn read_sig_for(sig: &str, product: Product) -> Schedule {
     let undotted = words_of(sig);
     let words: Vec<&str> = undotted.iter().map(String::as_str).collect();
     if words.contains(&"then") {
-        return read_steps(&words).unwrap_or_else(|| {
-            let mut schedule = read_words(&words);
+        return read_steps(&words, product).unwrap_or_else(|| {
+            let mut schedule = read_words(&words, product);
             schedule
                 .unread
                 .push("(steps that could not all be read)".into());
             schedule
         });
     }
-    let schedule = read_words(&words);
-    if !schedule.understood() && sig.contains(',') {
+    let schedule = read_words(&words, product);
+    if !schedule.understood() && sig.contains(',') && words.iter().any(|w| w.starts_with("day")) {
         // "6 tabs day 1, 5 tabs day 2, …": steps between commas.
         let separated = words_of(&sig.replace(',', " then "));
         let separated: Vec<&str> = separated.iter().map(String::as_str).collect();
-        if let Some(steps) = read_steps(&separated) {
+        if let Some(steps) = read_steps(&separated, product) {
             return steps;
         }
     }
     schedule
 }
 
-/// Lowercase words without punctuation; "t.i.d." is "tid".
+/// Lowercase words without punctuation, with the spellings of one thing
+/// made one: "t.i.d." is "tid", "q 6 h" and "q6hrs" are "q6h", "3 hrly" is
+/// "q3h", "at 5 pm" is "at 17:00", "times/day" is "times per day", and
+/// run-together export words are split ("bidx10" is "bid x10", "tidprn" is
+/// "tid prn").
 fn words_of(sig: &str) -> Vec<String> {
-    let lower = sig.to_lowercase().replace(['(', ')', ',', ';'], " ");
-    lower
-        .split_whitespace()
-        .map(|w| {
-            let w = w.trim_end_matches('.');
-            let dotted = w.len() > 2
-                && w.split('.')
-                    .all(|p| p.len() == 1 && p.chars().all(char::is_alphabetic));
-            if dotted {
-                w.replace('.', "")
-            } else {
-                w.to_owned()
+    let lower = sig
+        .to_lowercase()
+        .replace(['(', ')', ',', ';'], " ")
+        .replace("/day", " per day");
+    let raw: Vec<String> = lower.split_whitespace().map(undot).collect();
+    let mut out: Vec<String> = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        let w = raw[i].as_str();
+        let next = raw.get(i + 1).map(String::as_str);
+        let third = raw.get(i + 2).map(String::as_str);
+        // "q am", "q hs", "q day", "q 6h", "q 6 h", "q 4-6 hr"
+        if w == "q" {
+            match next {
+                Some(n @ ("am" | "pm" | "hs" | "day" | "d" | "wk" | "week" | "od")) => {
+                    out.push(format!("q{n}"));
+                    i += 2;
+                    continue;
+                }
+                Some(n) if hours_of(n).is_some() => {
+                    out.push(format!("q{}h", hours_of(n).unwrap_or_default()));
+                    i += 2;
+                    continue;
+                }
+                Some(n) if hour_range(n).is_some() && third.is_some_and(is_hour_word) => {
+                    out.push(format!("q{n}h"));
+                    i += 3;
+                    continue;
+                }
+                _ => {}
             }
-        })
-        .collect()
+        }
+        // "q6hr", "q6hrs", "q4-6hours"
+        if let Some(rest) = w.strip_prefix('q')
+            && let Some(n) = hours_of(rest)
+        {
+            out.push(format!("q{n}h"));
+            i += 1;
+            continue;
+        }
+        // "3 hrly", "4 hourly", "4-hourly"
+        if let Some(n) = w
+            .strip_suffix("-hourly")
+            .or_else(|| w.strip_suffix("hrly").filter(|n| !n.is_empty()))
+            .filter(|n| hour_range(n).is_some())
+        {
+            out.push(format!("q{n}h"));
+            i += 1;
+            continue;
+        }
+        if hour_range(w).is_some() && matches!(next, Some("hrly" | "hourly")) {
+            out.push(format!("q{w}h"));
+            i += 2;
+            continue;
+        }
+        // "at 5 pm", "at 5pm", "at 8:30 am"
+        if out.last().is_some_and(|l| l == "at") {
+            let (time, half, used) = match next {
+                Some(h @ ("am" | "pm")) => (w, h, 2),
+                _ if w.ends_with("am") || w.ends_with("pm") => {
+                    (&w[..w.len() - 2], &w[w.len() - 2..], 1)
+                }
+                _ => ("", "", 0),
+            };
+            if used > 0
+                && let Some(clock) = clock_24h(time, half)
+            {
+                out.push(clock);
+                i += used;
+                continue;
+            }
+        }
+        // "3x daily", "2x per day"
+        if let Some(n) = w.strip_suffix('x')
+            && n.parse::<u32>().is_ok()
+        {
+            out.push(n.to_owned());
+            out.push("x".into());
+            i += 1;
+            continue;
+        }
+        // "bidx10", "tidprn", "qdx7d"
+        if let Some((head, tail)) = run_together(w) {
+            out.push(head.to_owned());
+            out.push(tail.to_owned());
+            i += 1;
+            continue;
+        }
+        out.push(w.to_owned());
+        i += 1;
+    }
+    out
+}
+
+/// "t.i.d." → "tid", "p.o." → "po"; a trailing period goes.
+fn undot(word: &str) -> String {
+    let w = word.trim_end_matches('.');
+    let dotted = w.len() > 2
+        && w.split('.')
+            .all(|p| p.len() == 1 && p.chars().all(char::is_alphabetic));
+    if dotted {
+        w.replace('.', "")
+    } else {
+        w.to_owned()
+    }
+}
+
+/// "6h", "6hr", "6hrs", "6hours", "4-6h" → "6" or "4-6".
+fn hours_of(word: &str) -> Option<&str> {
+    let n = ["hours", "hour", "hrs", "hr", "h"]
+        .iter()
+        .find_map(|u| word.strip_suffix(u))?;
+    hour_range(n).map(|_| n)
+}
+
+fn is_hour_word(word: &str) -> bool {
+    matches!(word, "h" | "hr" | "hrs" | "hour" | "hours")
+}
+
+/// "5", "pm" → "17:00"; "8:30", "am" → "8:30".
+fn clock_24h(time: &str, half: &str) -> Option<String> {
+    let (h, m) = match time.split_once(':') {
+        Some((h, m)) if m.len() == 2 => (h.parse::<u32>().ok()?, m.parse::<u32>().ok()?),
+        Some(_) => return None,
+        None => (time.parse::<u32>().ok()?, 0),
+    };
+    if !(1..=12).contains(&h) || m > 59 {
+        return None;
+    }
+    let h = match (half, h) {
+        ("am", 12) => 0,
+        ("am", h) => h,
+        ("pm", 12) => 12,
+        ("pm", h) => h + 12,
+        _ => return None,
+    };
+    Some(format!("{h}:{m:02}"))
+}
+
+/// An export's run-together frequency and what follows it: "bidx10" →
+/// ("bid", "x10"), "tidprn" → ("tid", "prn").
+fn run_together(word: &str) -> Option<(&str, &str)> {
+    const HEADS: [&str; 10] = [
+        "daily", "qhs", "bid", "tid", "qid", "qam", "qpm", "qd", "bd", "tds",
+    ];
+    let head = HEADS.iter().find(|h| word.starts_with(**h))?;
+    let tail = &word[head.len()..];
+    let digit_after_x = tail
+        .strip_prefix('x')
+        .is_some_and(|t| t.starts_with(|c: char| c.is_ascii_digit()));
+    (digit_after_x || tail == "prn").then_some((&word[..head.len()], tail))
 }
 
 /// Reads directions without steps.
-fn read_words(words: &[&str]) -> Schedule {
-    let mut reading = Reading::default();
+fn read_words(words: &[&str], product: Product) -> Schedule {
+    let mut reading = Reading {
+        product,
+        ..Reading::default()
+    };
     let mut i = 0;
     while i < words.len() {
         match reading.phrase(&words[i..]) {
@@ -384,7 +683,7 @@ fn read_words(words: &[&str]) -> Schedule {
 /// 2-5"), optionally ending in "stop". Every step but an ongoing last one
 /// must say how long it lasts, and stated day numbers must follow on; any
 /// doubt and the whole directions are left not understood.
-fn read_steps(words: &[&str]) -> Option<Schedule> {
+fn read_steps(words: &[&str], product: Product) -> Option<Schedule> {
     let mut parts: Vec<&[&str]> = words.split(|w| *w == "then").collect();
     let stop = |p: &[&str]| {
         p.iter()
@@ -399,7 +698,7 @@ fn read_steps(words: &[&str]) -> Option<Schedule> {
         && stops
     {
         // "1/2 tab qhs x 1 week then stop": one course, not a taper.
-        let schedule = read_words(only);
+        let schedule = read_words(only, product);
         return schedule.course.is_some().then_some(schedule);
     }
     if parts.len() < 2 || parts.iter().any(|p| p.is_empty()) {
@@ -411,7 +710,10 @@ fn read_steps(words: &[&str]) -> Option<Schedule> {
     let mut site = None;
     let count = parts.len();
     for (i, part) in parts.into_iter().enumerate() {
-        let mut reading = Reading::default();
+        let mut reading = Reading {
+            product,
+            ..Reading::default()
+        };
         let mut at = 0;
         while at < part.len() {
             match reading.phrase(&part[at..]) {
@@ -419,9 +721,9 @@ fn read_steps(words: &[&str]) -> Option<Schedule> {
                 used => at += used,
             }
         }
-        let mass = reading.mass;
         let days_named = reading.days.take();
         let step = reading.finish();
+        let mass = step.mass;
         let previous = steps.last();
         let first_day = previous.map_or(1, |p| p.first_day + p.days.unwrap_or(0));
         let days = match (step.course, days_named) {
@@ -434,9 +736,22 @@ fn read_steps(words: &[&str]) -> Option<Schedule> {
         };
         let (quantity, mass) = match (step.quantity, mass, previous) {
             (None, None, Some(p)) => (p.quantity, p.mass),
-            (q, m, _) => (q, if q.is_some() { None } else { m }),
+            (q, m, _) => (
+                q,
+                if q.is_some() && !step.counted_from_mass {
+                    None
+                } else {
+                    m
+                },
+            ),
         };
-        let plain = !step.as_needed && !step.weekly && step.every_hours.is_none();
+        let plain = !step.as_needed
+            && !step.weekly
+            && !step.every_other_day
+            && step.every_hours.is_none()
+            && step.reason.is_none()
+            && step.route.is_none_or(|r| r == Route::Mouth)
+            && quantity.is_none_or(|q| q.up_to.is_none());
         let once = step.times.is_empty() && days == Some(1);
         if !step.unread.is_empty()
             || !plain
@@ -473,9 +788,17 @@ fn read_steps(words: &[&str]) -> Option<Schedule> {
     })
 }
 
-/// What the reader has gathered from a directions string so far.
+/// Bare counts of a supply ("once a day 90 days"): the days a fill lasts,
+/// not a course.
+const SUPPLY_DAYS: [u32; 7] = [28, 30, 56, 60, 84, 90, 100];
+
+/// What the reader has gathered from a directions string so far. Every
+/// setter that meets a value already set to something else records the
+/// disagreement as unread, so the directions are quoted: two readings are
+/// never resolved by choosing one.
 #[derive(Default)]
 struct Reading {
+    product: Product,
     quantity: Option<Quantity>,
     /// Two different amounts ("1 tab qam and 2 tabs qhs"): not restated.
     quantities_differ: bool,
@@ -483,58 +806,118 @@ struct Reading {
     count: Option<u32>,
     /// Times named: "at bedtime", "qam", "with breakfast".
     named: Vec<DoseTime>,
+    /// A time named by a time-of-day phrase, not only through a meal.
+    named_plain: bool,
     every_hours: Option<(u32, Option<u32>)>,
     weekly: bool,
-    weekday: Option<u8>,
+    weekdays: Vec<u8>,
+    every_other_day: bool,
     course: Option<Course>,
     as_needed: bool,
     as_needed_for: Option<String>,
+    /// "and prn" after a regular dose: both a schedule and extra doses.
+    also_as_needed: bool,
     food: Option<Food>,
     before_meal: Option<BeforeMeal>,
     /// "30 min" read just before "before".
     minutes_before: Option<u32>,
     site: Option<Site>,
+    route: Option<Route>,
     max_per_day: Option<String>,
-    /// "40 mg": the last amount by weight, for the steps of a taper.
+    /// "40 mg": the amount of a dose by weight.
     mass: Option<Mass>,
+    /// "(20 mg total)": the weight is the whole dose, not one unit's.
+    mass_total: bool,
+    reason: Option<String>,
+    remove_after_hours: Option<u32>,
     /// "on day 1", "days 2-5": the days of a step, first and last.
     days: Option<(u32, u32)>,
     unread: Vec<String>,
 }
 
 impl Reading {
-    /// Settles the times: named times win over a bare count ("daily at
-    /// bedtime" is once, at bedtime); a count that disagrees with the times
-    /// named leaves the directions not understood.
+    /// Records that two readings disagree or a word cannot be placed.
+    fn doubt(&mut self, why: &str) {
+        self.unread.push(format!("({why})"));
+    }
+
+    /// Settles the times, and checks that everything read fits together:
+    /// named times win over a bare count ("daily at bedtime" is once, at
+    /// bedtime), but a count that disagrees with the times named, an
+    /// interval beside a count, a regular dose "and prn", a route that does
+    /// not fit the unit or a weight that does not fit the strength leave
+    /// the directions not understood.
     fn finish(mut self) -> Schedule {
         let times_named = !self.named.is_empty();
         let mut times = match (self.count, self.named.len()) {
-            (None, _) => self.named,
+            (None, _) => self.named.clone(),
             (Some(n), 0) => times_for_count(n),
-            (Some(n), k) if n as usize == k => self.named,
+            (Some(n), k) if n as usize == k => self.named.clone(),
             (Some(n), k) => {
-                self.unread
-                    .push(format!("({n} doses a day, but {k} times of day named)"));
-                self.named
+                self.doubt(&format!("{n} doses a day, but {k} times of day named"));
+                self.named.clone()
             }
         };
         sort_times(&mut times);
         times.dedup();
+        if let Some((h, _)) = self.every_hours
+            && (self.count.is_some() || times_named)
+        {
+            self.doubt(&format!("every {h} hours, and a count or times of day"));
+        }
+        let some_days = self.weekly || self.every_other_day;
+        if some_days && self.count.is_some() {
+            self.doubt("a daily count on some days only");
+        }
+        if some_days && (self.named_plain || self.every_hours.is_some()) {
+            self.doubt("a time of day on some days only");
+        }
+        if self.weekly && self.every_other_day {
+            self.doubt("weekly and every other day");
+        }
+        if self.also_as_needed
+            && (self.count.is_some() || times_named || self.every_hours.is_some() || some_days)
+        {
+            self.doubt("a regular dose and extra doses if needed");
+        }
+        if self.also_as_needed {
+            self.as_needed = true;
+        }
+        if self.before_meal.is_some()
+            && times
+                .iter()
+                .any(|t| !matches!(t, DoseTime::Morning | DoseTime::Noon | DoseTime::Evening))
+        {
+            self.doubt("before a meal, at a time that is not a meal");
+        }
+        self.check_route();
+        self.check_site();
+        self.check_mass();
         if let Some((from, to)) = self.days {
             // "days 1-21" outside a taper: a cycle the schedule cannot hold.
-            self.unread.push(format!("(days {from} to {to})"));
+            self.doubt(&format!("days {from} to {to}"));
         }
         if self.quantities_differ {
-            self.unread
-                .push("(different amounts at different times)".into());
+            self.doubt("different amounts at different times");
         }
+        let counted_from_mass = self.quantity.is_none() && self.mass.is_some();
+        let quantity = self.quantity.or_else(|| self.counted());
+        let mut weekdays = self.weekdays;
+        weekdays.sort_unstable();
+        weekdays.dedup();
         Schedule {
-            quantity: self.quantity,
+            quantity,
+            mass: self.mass,
+            counted_from_mass: counted_from_mass && quantity.is_some(),
             times,
             times_named,
             every_hours: self.every_hours,
             weekly: self.weekly,
-            weekday: self.weekday,
+            weekdays,
+            every_other_day: self.every_other_day,
+            route: self.route,
+            reason: self.reason,
+            remove_after_hours: self.remove_after_hours,
             course: self.course,
             as_needed: self.as_needed,
             as_needed_for: self.as_needed_for,
@@ -547,6 +930,81 @@ impl Reading {
         }
     }
 
+    /// A route that does not fit the unit: an inhaled capsule, an injected
+    /// tablet, a cream by mouth.
+    fn check_route(&mut self) {
+        let unit = self.quantity.map(|q| q.unit).or(self.product.unit);
+        let fits = match (self.route, unit) {
+            (None | Some(Route::Mouth), Some(DoseUnit::Puff | DoseUnit::Patch)) => {
+                self.route.is_none()
+            }
+            (None | Some(Route::Mouth), _) => true,
+            (Some(Route::Chew), u) => matches!(u, None | Some(DoseUnit::Tablet)),
+            (Some(Route::Inhaled), u) => matches!(u, None | Some(DoseUnit::Puff)),
+            (Some(Route::Injected), u) => matches!(u, None | Some(DoseUnit::Unit | DoseUnit::Ml)),
+            (Some(Route::Skin), u) => matches!(
+                u,
+                None | Some(DoseUnit::Patch | DoseUnit::Application | DoseUnit::Spray)
+            ),
+        };
+        if !fits {
+            self.doubt("a route that does not fit the amount");
+        }
+    }
+
+    /// Eyes, ears and noses take drops and sprays, not tablets.
+    fn check_site(&mut self) {
+        let unit = self.quantity.map(|q| q.unit).or(self.product.unit);
+        if self.site.is_some()
+            && !matches!(
+                unit,
+                None | Some(DoseUnit::Drop | DoseUnit::Spray | DoseUnit::Application)
+            )
+        {
+            self.doubt("a place on the body for an amount that does not go there");
+        }
+    }
+
+    /// A weight beside a count must agree with the product's strength (1
+    /// tablet of 10 mg is not "20 mg total"); a weight beside a count of
+    /// more than one, with no strength known, could be either a unit's or
+    /// the dose's, unless "total" says so; a weight alone must be a whole
+    /// or half number of units when the strength is known.
+    fn check_mass(&mut self) {
+        let Some(mass) = self.mass else { return };
+        let strength = self.product.strength;
+        match (self.quantity, strength) {
+            (Some(q), _) if q.up_to.is_some() => self.doubt("a range of units and a weight"),
+            (Some(q), Some(s)) => {
+                if (q.amount * s.micrograms() - mass.micrograms()).abs() > 0.001 * mass.micrograms()
+                {
+                    self.doubt("the count and the weight do not agree with the strength");
+                }
+            }
+            (Some(q), None) => {
+                if q.amount != 1.0 && !self.mass_total {
+                    self.doubt("a weight per unit or per dose?");
+                }
+            }
+            (None, Some(_)) => {
+                if self.counted().is_none() {
+                    self.doubt("a weight that is not a whole or half unit");
+                }
+            }
+            (None, None) => {}
+        }
+    }
+
+    /// The count of units a weight alone makes with the product's strength:
+    /// 650 mg of 325 mg tablets is 2 tablets; only whole and half units.
+    fn counted(&self) -> Option<Quantity> {
+        let (mass, strength, unit) = (self.mass?, self.product.strength?, self.product.unit?);
+        let n = mass.micrograms() / strength.micrograms();
+        let halves = n * 2.0;
+        ((halves - halves.round()).abs() < 1e-6 && n > 0.0)
+            .then(|| Quantity::of(halves.round() / 2.0, unit))
+    }
+
     fn set_quantity(&mut self, q: Quantity) {
         match self.quantity {
             Some(old) if old != q => self.quantities_differ = true,
@@ -556,12 +1014,52 @@ impl Reading {
 
     fn set_count(&mut self, n: u32) {
         match self.count {
-            Some(old) if old != n => self.unread.push(format!("({old} or {n} doses a day?)")),
+            Some(old) if old != n => self.doubt(&format!("{old} or {n} doses a day?")),
             _ => self.count = Some(n),
         }
     }
 
+    fn set_every_hours(&mut self, hours: (u32, Option<u32>)) {
+        match self.every_hours {
+            Some(old) if old != hours => self.doubt("two intervals"),
+            _ => self.every_hours = Some(hours),
+        }
+    }
+
+    fn set_site(&mut self, site: Site) {
+        match self.site {
+            Some(old) if old != site => self.doubt("two places"),
+            _ => self.site = Some(site),
+        }
+    }
+
+    fn set_route(&mut self, route: Route) {
+        self.route = match (self.route, route) {
+            (None, r) | (Some(Route::Mouth), r @ Route::Chew) => Some(r),
+            (Some(Route::Chew), Route::Mouth) => Some(Route::Chew),
+            (Some(old), r) if old == r => Some(r),
+            (Some(old), _) => {
+                self.doubt("two routes");
+                Some(old)
+            }
+        };
+    }
+
+    fn set_mass(&mut self, mass: Mass) {
+        match self.mass {
+            Some(old) if old != mass => self.doubt("two weights"),
+            _ => self.mass = Some(mass),
+        }
+    }
+
+    /// A time of day named by a time phrase ("qam", "at bedtime").
     fn name_time(&mut self, t: DoseTime) {
+        self.named.push(t);
+        self.named_plain = true;
+    }
+
+    /// A time of day a meal sets ("with breakfast").
+    fn meal_time(&mut self, t: DoseTime) {
         self.named.push(t);
     }
 
@@ -570,6 +1068,10 @@ impl Reading {
     fn phrase(&mut self, w: &[&str]) -> usize {
         let first = w[0];
         let next = w.get(1).copied();
+        let third = w.get(2).copied();
+        if let Some(used) = self.range(w) {
+            return used;
+        }
         if let Some(amount) = number(first) {
             return self.after_number(amount, w);
         }
@@ -585,69 +1087,91 @@ impl Reading {
         if let Some(used) = self.day_numbers(w) {
             return used;
         }
+        if let Some(used) = self.place(w) {
+            return used;
+        }
+        if let Some(used) = self.route_words(w) {
+            return used;
+        }
         match first {
             "od" | "os" | "ou" => {
-                self.site = Some(match first {
+                self.set_site(match first {
                     "od" => Site::RightEye,
                     "os" => Site::LeftEye,
                     _ => Site::BothEyes,
                 });
                 1
             }
-            "each" | "both" | "in" | "into"
-                if matches!(
-                    w.get(1).copied(),
-                    Some("eye" | "eyes" | "nostril" | "nostrils")
-                ) || (matches!(w.get(1).copied(), Some("each" | "both"))
-                    && matches!(
-                        w.get(2).copied(),
-                        Some("eye" | "eyes" | "nostril" | "nostrils")
-                    )) =>
+            "remove" | "take" if matches!(next, Some("after" | "off")) => self.remove_after(w),
+            "take" | "use" | "instill" | "give" | "the" => 1,
+            "to" if next == Some("be") && matches!(third, Some("taken" | "used" | "given")) => 3,
+            "and"
+                if matches!(next, Some("prn"))
+                    || (matches!(next, Some("as" | "if" | "when"))
+                        && matches!(third, Some("needed" | "required"))) =>
             {
-                let (used, place) = if matches!(next, Some("each" | "both")) {
-                    (3, w[2])
-                } else {
-                    (2, w[1])
-                };
-                self.site = Some(if place.starts_with("nostril") {
-                    Site::EachNostril
-                } else {
-                    Site::BothEyes
-                });
-                used
+                self.also_as_needed = true;
+                1
             }
-            "po" | "orally" | "sl" | "sublingually" | "inh" | "inhaled" | "top" | "topically"
-            | "subq" | "sc" | "sq" | "im" | "pr" | "take" | "use" | "inhale" | "instill"
-            | "apply" | "chew" | "give" | "and" | "to" | "skin" | "affected" | "area" | "the" => 1,
-            "by" if next == Some("mouth") => 2,
+            "and" => 1,
             // "70 mg tab once weekly": a bare unit is one of it.
             word if self.quantity.is_none() && DoseUnit::parse(word).is_some() => {
                 if let Some(unit) = DoseUnit::parse(word) {
-                    self.set_quantity(Quantity { amount: 1.0, unit });
+                    if unit == DoseUnit::Application {
+                        // "apply": the verb, with no amount.
+                        self.set_route(Route::Skin);
+                    } else {
+                        self.set_quantity(Quantity::of(1.0, unit));
+                    }
                 }
+                1
+            }
+            "apply" => {
+                self.set_route(Route::Skin);
                 1
             }
             "prn" => {
                 self.as_needed = true;
                 1 + self.reason(&w[1..])
             }
-            "as" | "if" if next == Some("needed") => {
+            "as" | "if" | "when" if matches!(next, Some("needed" | "required")) => {
                 self.as_needed = true;
                 2 + self.reason(&w[2..])
             }
+            "for" => {
+                // "every day for pain": what it is for.
+                let before = self.as_needed_for.take();
+                let used = self.reason(&w[1..]);
+                let read = self.as_needed_for.take();
+                self.as_needed_for = before;
+                match (used, read) {
+                    (0, _) | (_, None) => 0,
+                    (used, Some(text)) => {
+                        if self.as_needed && self.as_needed_for.is_none() {
+                            self.as_needed_for = Some(text);
+                        } else if self.reason.is_some() {
+                            self.doubt("two reasons");
+                        } else {
+                            self.reason = Some(text);
+                        }
+                        1 + used
+                    }
+                }
+            }
             "with" => self.with_meal(&w[1..]).map_or(0, |n| n + 1),
+            "after" => self.with_meal(&w[1..]).map_or(0, |n| n + 1),
             "wc" | "pc" => {
                 self.food = Some(Food::WithFood);
                 1
             }
             "ac" => {
-                self.before_meal = Some(BeforeMeal {
+                self.set_before_meal(BeforeMeal {
                     minutes: None,
                     meal: None,
                 });
                 1
             }
-            "on" if next == Some("an") && w.get(2) == Some(&"empty") => {
+            "on" if next == Some("an") && third == Some("empty") => {
                 self.food = Some(Food::EmptyStomach);
                 if w.get(3).is_some_and(|x| x.starts_with("stomach")) {
                     4
@@ -656,61 +1180,141 @@ impl Reading {
                 }
             }
             "before" => self.before_meal(&w[1..]).map_or(0, |n| n + 1),
-            "max" | "maximum" | "not" | "do" => self.max_phrase(w),
+            "total" if self.mass.is_some() => {
+                self.mass_total = true;
+                1
+            }
+            "disp" | "dispense" | "qty" | "quantity"
+                if next
+                    .and_then(|n| n.trim_start_matches('#').parse::<u32>().ok())
+                    .is_some() =>
+            {
+                // The quantity dispensed: not part of the directions.
+                2 + usize::from(third.and_then(DoseUnit::parse).is_some())
+            }
+            supply if supply.starts_with('#') && supply[1..].parse::<u32>().is_ok() => 1,
+            "max" | "maximum" | "not" | "do" | "no" | "mdd" => self.max_phrase(w),
             _ => 0,
         }
     }
 
-    /// "2 tabs", "2puffs", "70 mg" (a strength, not a count), "30 min
-    /// before", "3 times a day".
+    /// "1-2 tabs", "1 to 2 tabs", "1 or 2 tablets", "one or two capsules":
+    /// a range of units.
+    fn range(&mut self, w: &[&str]) -> Option<usize> {
+        let (from, to, used) = match w[0].split_once('-') {
+            Some((a, b)) => (number(a)?, number(b)?, 1),
+            None => {
+                let from = number(w[0])?;
+                if !matches!(w.get(1).copied(), Some("to" | "or")) {
+                    return None;
+                }
+                (from, number(w.get(2)?)?, 3)
+            }
+        };
+        if to <= from {
+            return None;
+        }
+        let unit = match w.get(used).copied().and_then(DoseUnit::parse) {
+            Some(unit) => Some((unit, used + 1)),
+            None if self.bare_count_follows(&w[used..]) => self.product.unit.map(|u| (u, used)),
+            None => None,
+        };
+        let (unit, used) = unit?;
+        self.set_quantity(Quantity {
+            amount: from,
+            unit,
+            up_to: Some(to),
+        });
+        Some(used)
+    }
+
+    /// Whether what follows a number makes it a bare count ("1 daily", "2
+    /// qhs", "1" at the end): the next words start a phrase of their own.
+    fn bare_count_follows(&self, rest: &[&str]) -> bool {
+        match rest.first() {
+            None => true,
+            Some(word) if number(word).is_some() => false,
+            Some(_) => Reading::default().phrase(rest) > 0,
+        }
+    }
+
+    /// "2 tabs", "2puffs", "70 mg" (a weight), "30 min before", "3 times a
+    /// day", "90 days" (a supply), "1 daily" (a bare count, in the
+    /// product's unit).
     fn after_number(&mut self, amount: f64, w: &[&str]) -> usize {
         let first = w[0];
         let next = w.get(1).copied();
+        let third = w.get(2).copied();
         if let Some(unit) = next.and_then(DoseUnit::parse) {
-            self.set_quantity(Quantity { amount, unit });
+            self.set_quantity(Quantity::of(amount, unit));
             return 2;
         }
+        // "2puffs", "650mg": a unit glued to the digits; "one" has none.
         let digits = first.trim_end_matches(|c: char| c.is_alphabetic());
-        let glued = &first[digits.len()..];
+        let glued = if digits.is_empty() {
+            ""
+        } else {
+            &first[digits.len()..]
+        };
         if let Some(unit) = DoseUnit::parse(glued) {
-            self.set_quantity(Quantity { amount, unit });
+            self.set_quantity(Quantity::of(amount, unit));
             return 1;
         }
-        let mass_unit = |word: &str| match word {
-            "mg" => Some("mg"),
-            "mcg" => Some("mcg"),
-            "g" | "gram" | "grams" => Some("g"),
-            _ => None,
-        };
-        if let Some(unit) = next.and_then(mass_unit) {
-            self.mass = Some(Mass { amount, unit });
+        if let Some(unit) = next.and_then(Mass::unit_of) {
+            self.set_mass(Mass { amount, unit });
             return 2;
         }
-        if let Some(unit) = mass_unit(glued) {
-            self.mass = Some(Mass { amount, unit });
+        if let Some(unit) = Mass::unit_of(glued) {
+            self.set_mass(Mass { amount, unit });
             return 1;
+        }
+        if !glued.is_empty() {
+            return 0;
         }
         if let Some(per) = match next {
             Some("min" | "mins" | "minutes" | "minute") => Some(1.0),
             Some("hour" | "hours" | "hr" | "hrs") => Some(60.0),
             _ => None,
-        } && w.get(2) == Some(&"before")
+        } && third == Some("before")
         {
             self.minutes_before = Some((amount * per) as u32);
             return 2;
         }
-        if matches!(next, Some("times" | "x")) {
-            let used = match (w.get(2).copied(), w.get(3).copied()) {
+        if matches!(next, Some("times" | "time" | "x")) {
+            let used = match (third, w.get(3).copied()) {
                 (Some("a" | "per"), Some("day")) => 4,
-                (Some("daily"), _) => 3,
+                (Some("daily" | "day"), _) => 3,
                 _ => return 0,
             };
             // More than 4 times a day does not fit the four times of day.
             if amount.fract() != 0.0 || !(1.0..=4.0).contains(&amount) {
                 return 0;
             }
+            if next == Some("time") && amount != 1.0 {
+                return 0;
+            }
             self.set_count(amount as u32);
             return used;
+        }
+        // "30 day supply", "90 days supply", "once a day 90 days".
+        if matches!(next, Some("day" | "days")) {
+            if matches!(third, Some("supply")) {
+                return 3;
+            }
+            if next == Some("days")
+                && amount.fract() == 0.0
+                && SUPPLY_DAYS.contains(&(amount as u32))
+            {
+                return 2;
+            }
+            return 0;
+        }
+        if self.bare_count_follows(&w[1..]) {
+            match self.product.unit {
+                Some(unit) => self.set_quantity(Quantity::of(amount, unit)),
+                None => self.doubt("an amount with no unit"),
+            }
+            return 1;
         }
         0
     }
@@ -722,43 +1326,45 @@ impl Reading {
         let next = w.get(1).copied();
         let third = w.get(2).copied();
         let used = match (first, next) {
-            ("qd" | "daily" | "qday", _) => {
+            ("qd" | "daily" | "qday" | "everyday", _) => {
                 self.set_count(1);
                 1
             }
-            ("once", Some("daily")) | ("every", Some("day")) => {
-                self.set_count(1);
+            ("once" | "twice" | "thrice", Some("daily" | "day"))
+            | ("every" | "each", Some("day"))
+            | ("a", Some("day")) => {
+                self.set_count(match first {
+                    "twice" => 2,
+                    "thrice" => 3,
+                    _ => 1,
+                });
                 2
             }
-            ("once", Some("a")) if third == Some("day") => {
-                self.set_count(1);
+            ("once" | "twice" | "thrice", Some("a" | "per")) if third == Some("day") => {
+                self.set_count(match first {
+                    "twice" => 2,
+                    "thrice" => 3,
+                    _ => 1,
+                });
                 3
             }
-            ("bid", _) => {
+            ("bid" | "bd", _) => {
                 self.set_count(2);
                 1
             }
-            ("twice", Some("daily")) => {
-                self.set_count(2);
-                2
-            }
-            ("twice", Some("a")) if third == Some("day") => {
-                self.set_count(2);
-                3
-            }
-            ("tid", _) => {
+            ("tid" | "tds", _) => {
                 self.set_count(3);
                 1
             }
-            ("qid", _) => {
+            ("qid" | "qds", _) => {
                 self.set_count(4);
                 1
             }
-            ("qam" | "qm", _) => {
+            ("qam" | "qm" | "mane" | "morning" | "am", _) => {
                 self.name_time(Morning);
                 1
             }
-            ("in", Some("the")) if matches!(third, Some("morning" | "evening" | "afternoon")) => {
+            ("in", Some("the")) if matches!(third, Some("morning" | "evening")) => {
                 self.name_time(if third == Some("morning") {
                     Morning
                 } else {
@@ -766,27 +1372,31 @@ impl Reading {
                 });
                 3
             }
-            ("every" | "in" | "each", Some("morning")) | ("in", Some("am")) => {
+            ("every" | "in" | "each", Some("morning" | "am")) => {
                 self.name_time(Morning);
                 2
             }
-            ("at", Some("noon")) => {
+            ("at", Some("noon")) | ("at", Some("lunchtime")) => {
                 self.name_time(Noon);
                 2
             }
-            ("qpm", _) => {
+            ("noon", _) => {
+                self.name_time(Noon);
+                1
+            }
+            ("qpm" | "evening" | "pm", _) => {
                 self.name_time(Evening);
                 1
             }
-            ("every" | "in" | "each", Some("evening")) | ("in", Some("pm")) => {
+            ("every" | "in" | "each", Some("evening" | "pm")) => {
                 self.name_time(Evening);
                 2
             }
-            ("qhs" | "hs", _) => {
+            ("qhs" | "hs" | "nocte" | "nightly" | "bedtime", _) => {
                 self.name_time(Bedtime);
                 1
             }
-            ("at", Some("bedtime" | "night")) | ("every", Some("night")) => {
+            ("at", Some("bedtime" | "night" | "hs")) | ("every" | "each", Some("night")) => {
                 self.name_time(Bedtime);
                 2
             }
@@ -806,16 +1416,36 @@ impl Reading {
                 self.weekly = true;
                 2
             }
-            ("once", Some("a")) if third == Some("week") => {
+            ("once", Some("a" | "per")) if third == Some("week") => {
                 self.weekly = true;
                 3
             }
-            ("every", Some(n)) if third.is_some_and(|h| h.starts_with("hour")) => {
-                self.every_hours = Some(hour_range(n)?);
+            ("qod", _) => {
+                self.every_other_day = true;
+                1
+            }
+            ("every", Some("other" | "second")) if third == Some("day") => {
+                self.every_other_day = true;
+                3
+            }
+            ("every", Some("2")) if third == Some("days") => {
+                self.every_other_day = true;
+                3
+            }
+            ("alternate", Some("days")) => {
+                self.every_other_day = true;
+                2
+            }
+            ("on", Some("alternate")) if third == Some("days") => {
+                self.every_other_day = true;
+                3
+            }
+            ("every", Some(n)) if third.is_some_and(is_hour_word) => {
+                self.set_every_hours(hour_range(n)?);
                 3
             }
             (q, _) if q.len() > 2 && q.starts_with('q') && q.ends_with('h') => {
-                self.every_hours = Some(hour_range(&q[1..q.len() - 1])?);
+                self.set_every_hours(hour_range(&q[1..q.len() - 1])?);
                 1
             }
             _ => return None,
@@ -843,7 +1473,7 @@ impl Reading {
             }
             glued => glued,
         };
-        self.course = Some(match unit {
+        let course = match unit {
             "d" | "day" | "days" => Course {
                 count: n,
                 weeks: false,
@@ -853,27 +1483,23 @@ impl Reading {
                 weeks: true,
             },
             _ => return None,
-        });
+        };
+        if self.course.is_some_and(|c| c != course) {
+            self.doubt("two courses");
+        }
+        self.course = Some(course);
         Some(used)
     }
 
-    /// "on Monday", "every Monday", "mondays": the day of a weekly dose.
+    /// "on Monday", "every Monday", "mondays", "Mon Wed Fri": the days of
+    /// the week a dose is taken.
     fn weekday(&mut self, w: &[&str]) -> Option<usize> {
-        const DAYS: [&str; 7] = [
-            "monday",
-            "tuesday",
-            "wednesday",
-            "thursday",
-            "friday",
-            "saturday",
-            "sunday",
-        ];
         let (word, used) = match w[0] {
-            "on" | "every" => (*w.get(1)?, 2),
+            "on" | "every" | "each" => (*w.get(1)?, 2),
             other => (other, 1),
         };
-        let day = DAYS.iter().position(|d| word.trim_end_matches('s') == *d)?;
-        self.weekday = Some(day as u8);
+        let day = weekday_of(word)?;
+        self.weekdays.push(day);
         self.weekly = true;
         Some(used)
     }
@@ -904,6 +1530,89 @@ impl Reading {
         Some(used)
     }
 
+    /// Where drops and sprays go: "in each eye", "into both eyes", "in the
+    /// right eye", "left ear", "per nostril", "each nostril".
+    fn place(&mut self, w: &[&str]) -> Option<usize> {
+        let mut at = usize::from(matches!(w[0], "in" | "into" | "per" | "to"));
+        if w.get(at) == Some(&"the") {
+            at += 1;
+        }
+        let side = match *w.get(at)? {
+            s @ ("each" | "both" | "right" | "left" | "affected") => {
+                at += 1;
+                Some(s)
+            }
+            _ => None,
+        };
+        let part = *w.get(at)?;
+        let site = match (side, part) {
+            (Some("affected"), _) => return None,
+            (_, "nostril" | "nostrils") if side.is_some() || w[0] == "per" => Site::EachNostril,
+            (Some("right"), "eye") => Site::RightEye,
+            (Some("left"), "eye") => Site::LeftEye,
+            (Some("each" | "both"), "eye" | "eyes") => Site::BothEyes,
+            (Some("right"), "ear") => Site::RightEar,
+            (Some("left"), "ear") => Site::LeftEar,
+            (Some("each" | "both"), "ear" | "ears") => Site::BothEars,
+            _ => return None,
+        };
+        self.set_site(site);
+        Some(at + 1)
+    }
+
+    /// Words that say how it goes in.
+    fn route_words(&mut self, w: &[&str]) -> Option<usize> {
+        let next = w.get(1).copied();
+        let (route, used) = match (w[0], next) {
+            ("po" | "oral" | "orally", _) => (Route::Mouth, 1),
+            ("by", Some("mouth")) => (Route::Mouth, 2),
+            ("chew" | "chewed" | "chewable", _) => (Route::Chew, 1),
+            ("inhale" | "inh" | "inhaled", _) => (Route::Inhaled, 1),
+            ("via" | "using" | "by", Some("inhaler" | "inhalation" | "mdi")) => (Route::Inhaled, 2),
+            (
+                "subq" | "subcut" | "sc" | "sq" | "im" | "subcutaneously" | "subcutaneous"
+                | "intramuscularly" | "inject" | "injection",
+                _,
+            ) => (Route::Injected, 1),
+            ("top" | "topically" | "topical" | "externally", _) => (Route::Skin, 1),
+            ("to", _) => {
+                // "to affected area", "to the affected area(s)", "to skin".
+                let mut at = 1;
+                if w.get(at) == Some(&"the") {
+                    at += 1;
+                }
+                if w.get(at) == Some(&"affected") {
+                    at += 1;
+                }
+                match w.get(at).copied() {
+                    Some("area" | "areas" | "skin" | "site") if at > 1 || w[at] == "skin" => {
+                        (Route::Skin, at + 1)
+                    }
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        };
+        self.set_route(route);
+        Some(used)
+    }
+
+    /// "remove after 12 hours", "take off after 12 hours".
+    fn remove_after(&mut self, w: &[&str]) -> usize {
+        let at = if w.get(1) == Some(&"off") { 2 } else { 1 };
+        if w.get(at) != Some(&"after") {
+            return 0;
+        }
+        let Some(hours) = w.get(at + 1).and_then(|n| n.parse::<u32>().ok()) else {
+            return 0;
+        };
+        if !w.get(at + 2).is_some_and(|u| is_hour_word(u)) {
+            return 0;
+        }
+        self.remove_after_hours = Some(hours);
+        at + 3
+    }
+
     /// After "prn": the reason, up to a word that starts another phrase.
     fn reason(&mut self, w: &[&str]) -> usize {
         let (skip, w) = match w.first() {
@@ -911,13 +1620,15 @@ impl Reading {
             _ => (0, w),
         };
         let stops = [
-            "max", "maximum", "not", "do", "with", "wc", "pc", "ac", "before", "and", "x", "for",
+            "max", "maximum", "not", "do", "no", "mdd", "with", "wc", "pc", "ac", "before", "and",
+            "x", "for", "then",
         ];
         let len = (0..w.len())
             .find(|&i| {
                 stops.contains(&w[i])
                     || number(w[i]).is_some()
                     || Reading::default().frequency(&w[i..]).is_some()
+                    || Reading::default().duration(&w[i..]).is_some()
             })
             .unwrap_or(w.len());
         if len == 0 {
@@ -927,52 +1638,103 @@ impl Reading {
         skip + len
     }
 
-    /// After "with": a meal, meaning with food (and at that meal's time).
+    /// After "with" or "after": a meal, meaning with food (and at that
+    /// meal's time).
     fn with_meal(&mut self, w: &[&str]) -> Option<usize> {
         let (mut used, time) = meal(w)?;
         self.food = Some(Food::WithFood);
         if let Some(t) = time {
-            self.name_time(t);
+            self.meal_time(t);
         }
         // "with breakfast and dinner"
         while w.get(used) == Some(&"and") {
             let Some((more, Some(t))) = meal(&w[used + 1..]) else {
                 break;
             };
-            self.name_time(t);
+            self.meal_time(t);
             used += 1 + more;
         }
         Some(used)
+    }
+
+    fn set_before_meal(&mut self, before: BeforeMeal) {
+        self.before_meal = Some(match self.before_meal {
+            None => before,
+            Some(old) if old == before => old,
+            // "before breakfast and before dinner": before each meal named.
+            Some(old) if old.minutes == before.minutes => BeforeMeal {
+                minutes: old.minutes,
+                meal: None,
+            },
+            Some(old) => {
+                self.doubt("two different times before a meal");
+                old
+            }
+        });
     }
 
     /// After "before" (or "30 min before"): a meal, meaning an empty
     /// stomach.
     fn before_meal(&mut self, w: &[&str]) -> Option<usize> {
         let (used, time) = meal(w)?;
-        self.before_meal = Some(BeforeMeal {
-            minutes: self.minutes_before.take(),
+        let minutes = self.minutes_before.take();
+        self.set_before_meal(BeforeMeal {
+            minutes,
             meal: time,
         });
         if let Some(t) = time {
-            self.name_time(t);
+            self.meal_time(t);
         }
         Some(used)
     }
 
-    /// "max 8/day", "max 8 tabs per day", "not to exceed 4 doses in 24 hours".
+    /// "max 8/day", "max 8 tabs per day", "not to exceed 4 doses in 24
+    /// hours", "no more than 6 tablets in 24 hours", "mdd 3", "max daily
+    /// dose 3".
     fn max_phrase(&mut self, w: &[&str]) -> usize {
-        let end = w
-            .iter()
-            .position(|x| x.contains("day") || x.starts_with("24"))
-            .map(|p| if w[p].starts_with("24") { p + 2 } else { p + 1 })
-            .unwrap_or(0)
-            .min(w.len());
-        if end == 0 || end > 8 {
+        let short = match w {
+            ["mdd", n, ..] if number(n).is_some() => 2,
+            ["max" | "maximum", "daily", "dose", n, ..] if number(n).is_some() => 4,
+            _ => 0,
+        };
+        let end = if short > 0 {
+            short
+        } else {
+            w.iter()
+                .position(|x| x.contains("day") || x.starts_with("24"))
+                .map(|p| if w[p].starts_with("24") { p + 2 } else { p + 1 })
+                .unwrap_or(0)
+                .min(w.len())
+        };
+        if end == 0 || end > 8 || !w[..end].iter().any(|x| number(x).is_some()) {
             return 0;
+        }
+        if self.max_per_day.is_some() {
+            self.doubt("two daily maximums");
         }
         self.max_per_day = Some(w[..end].join(" "));
         end
     }
+}
+
+/// "monday", "mondays", "mon", "weds": 0 for Monday to 6 for Sunday.
+fn weekday_of(word: &str) -> Option<u8> {
+    const DAYS: [(&str, &[&str]); 7] = [
+        ("monday", &["mon"]),
+        ("tuesday", &["tue", "tues"]),
+        ("wednesday", &["wed", "weds"]),
+        ("thursday", &["thu", "thur", "thurs"]),
+        ("friday", &["fri"]),
+        ("saturday", &["sat"]),
+        ("sunday", &["sun"]),
+    ];
+    let word = word.trim_end_matches('s');
+    DAYS.iter()
+        .position(|(day, short)| {
+            word == day.trim_end_matches('s')
+                || short.iter().any(|s| word == s.trim_end_matches('s'))
+        })
+        .map(|d| d as u8)
 }
 
 /// The meal a dose goes with, and the time of day it sets: "breakfast",
@@ -1042,7 +1804,7 @@ mod tests {
     use DoseTime::*;
 
     fn q(amount: f64, unit: DoseUnit) -> Option<Quantity> {
-        Some(Quantity { amount, unit })
+        Some(Quantity::of(amount, unit))
     }
 
     #[test]
@@ -1081,7 +1843,7 @@ mod tests {
         let s = read_sig("30 mL q6h prn max 4 doses/day");
         assert_eq!(s.quantity, q(30.0, DoseUnit::Ml));
         assert_eq!(s.every_hours, Some((6, None)));
-        assert_eq!(s.max_per_day.as_deref(), Some("max 4 doses/day"));
+        assert_eq!(s.max_per_day.as_deref(), Some("max 4 doses per day"));
     }
 
     #[test]
@@ -1175,7 +1937,7 @@ mod tests {
         );
         let s = read_sig("70 mg tab once weekly on Monday");
         assert!(s.weekly && s.understood());
-        assert_eq!(s.weekday, Some(0));
+        assert_eq!(s.weekdays, vec![0]);
     }
 
     #[test]
@@ -1212,6 +1974,160 @@ mod tests {
         let s = read_sig("1 tab po per sliding scale");
         assert!(!s.understood());
         assert!(s.unread.contains(&"sliding".to_owned()));
+    }
+
+    fn tablets_of(mg: f64) -> Product {
+        Product {
+            unit: Some(DoseUnit::Tablet),
+            strength: Some(Mass {
+                amount: mg,
+                unit: "mg",
+            }),
+        }
+    }
+
+    /// The wrong restatements a review of real directions found, each as a
+    /// pattern: what the reader must make of them now.
+    #[test]
+    fn an_amount_by_weight_is_kept_and_counted_from_the_strength() {
+        let s = read_sig_for("650 MG EVERY 6 HOURS", tablets_of(325.0));
+        assert!(s.understood(), "{:?}", s.unread);
+        assert_eq!(s.quantity, q(2.0, DoseUnit::Tablet));
+        assert!(s.counted_from_mass);
+        assert_eq!(s.most_per_day(), q(8.0, DoseUnit::Tablet));
+        // Without a strength the weight stands alone, and is not dropped.
+        let s = read_sig("650 MG EVERY 6 HOURS");
+        assert!(s.understood());
+        assert_eq!(s.quantity, None);
+        assert_eq!(s.mass.map(|m| m.amount), Some(650.0));
+        assert_eq!(s.most_mass_per_day().map(|m| m.amount), Some(2600.0));
+        // 650 mg of 500 mg tablets cannot be measured out: quoted.
+        assert!(!read_sig_for("650 mg q6h", tablets_of(500.0)).understood());
+        // A count and a weight must agree with the strength.
+        assert!(
+            read_sig_for(
+                "take 1 tablet (20 mg total) by mouth daily",
+                tablets_of(20.0)
+            )
+            .understood()
+        );
+        assert!(
+            !read_sig_for(
+                "take 1 tablet (20 mg total) by mouth daily",
+                tablets_of(10.0)
+            )
+            .understood()
+        );
+        assert!(!read_sig("2 tabs 20 mg daily").understood());
+        assert!(read_sig("2 tabs (650 mg total) q6h").understood());
+    }
+
+    #[test]
+    fn several_weekdays_are_all_kept() {
+        let s = read_sig("2 MG Every MONDAY, WEDNESDAY, FRIDAY, and SUNDAY");
+        assert!(s.understood(), "{:?}", s.unread);
+        assert_eq!(s.weekdays, vec![0, 2, 4, 6]);
+        let s = read_sig("take 1 tablet by mouth on monday wednesdays and Fridays");
+        assert_eq!(s.weekdays, vec![0, 2, 4]);
+        // A daily count on named days disagrees.
+        assert!(!read_sig("1 tab daily on Monday").understood());
+    }
+
+    #[test]
+    fn a_regular_dose_and_prn_is_not_made_as_needed_only() {
+        for sig in ["2 PUFF 2 TIMES DAILY AND PRN", "1 tab bid and as needed"] {
+            let s = read_sig(sig);
+            assert!(!s.understood(), "{sig}: {s:?}");
+        }
+        assert!(read_sig("1 tab po bid prn anxiety").understood());
+    }
+
+    #[test]
+    fn contradictions_are_not_resolved_by_guessing() {
+        for sig in [
+            "take 1 tablet every 12 hours daily",
+            "1 tab q8h daily",
+            "1 tab bid q12h",
+            "1 tab q6h at bedtime",
+            "1 tab daily twice a day",
+        ] {
+            assert!(!read_sig(sig).understood(), "{sig}");
+        }
+    }
+
+    #[test]
+    fn a_route_that_does_not_fit_the_unit_is_quoted() {
+        assert!(!read_sig("1 cap inhale daily").understood());
+        assert!(!read_sig("1 tab sl prn chest pain").understood());
+        assert!(!read_sig("1 tab subq daily").understood());
+        assert_eq!(read_sig("10 units subq qhs").route, Some(Route::Injected));
+        assert_eq!(read_sig("chew 1 tab daily").route, Some(Route::Chew));
+    }
+
+    #[test]
+    fn meal_times_are_all_kept_or_the_directions_quoted() {
+        let s = read_sig("1 tab before breakfast and before dinner");
+        assert!(s.understood(), "{:?}", s.unread);
+        assert_eq!(s.times, vec![Morning, Evening]);
+        assert_eq!(s.before_meal.map(|b| b.meal), Some(None));
+        let s = read_sig("1 tab before breakfast before lunch before evening meal and at bedtime");
+        assert!(!s.understood());
+    }
+
+    #[test]
+    fn a_dash_in_directions_is_quoted_not_read_as_a_negative_amount() {
+        let s = read_sig("take 1 tablet by mouth with water -30-60 minutes before eating");
+        assert!(!s.understood());
+    }
+
+    #[test]
+    fn bare_counts_take_the_products_unit_or_are_quoted() {
+        let tablets = Product {
+            unit: Some(DoseUnit::Tablet),
+            strength: None,
+        };
+        let s = read_sig_for("1 qhs prn insomnia", tablets);
+        assert!(s.understood(), "{:?}", s.unread);
+        assert_eq!(s.quantity, q(1.0, DoseUnit::Tablet));
+        assert_eq!(s.as_needed_for.as_deref(), Some("insomnia"));
+        assert!(!read_sig("1 daily").understood());
+        assert!(read_sig_for("one twice a day", tablets).understood());
+    }
+
+    #[test]
+    fn spellings_of_one_thing_read_alike() {
+        for (a, b) in [
+            ("1 tab q 6 h", "1 tab q6h"),
+            ("1 tab q6hrs", "1 tab q6h"),
+            ("5ml 3 hrly when required", "5 ml q3h prn"),
+            ("1 tab bd", "1 tab bid"),
+            ("1 tab tds", "1 tab tid"),
+            ("1 tab mane", "1 tab qam"),
+            ("1 tab nocte", "1 tab qhs"),
+            ("1 tab q am", "1 tab qam"),
+            ("1 tab bidx10 days", "1 tab bid x 10 days"),
+            ("1 tab tidprn", "1 tab tid prn"),
+            ("1 tab at 5 pm", "1 tab at 17:00"),
+            ("1 tablet to be taken twice a day", "1 tab bid"),
+            ("1 tab 3 times/day", "1 tab tid"),
+        ] {
+            let (x, y) = (read_sig(a), read_sig(b));
+            assert!(x.understood(), "{a}: {:?}", x.unread);
+            assert_eq!(x, y, "{a} / {b}");
+        }
+    }
+
+    #[test]
+    fn a_supply_is_not_a_course() {
+        let s = read_sig("1 tab once a day 90 days");
+        assert!(s.understood(), "{:?}", s.unread);
+        assert_eq!(s.course, None);
+        assert_eq!(
+            read_sig("1 tab daily x 90 days").course.map(Course::days),
+            Some(90)
+        );
+        // A bare number of days that is no usual supply is not guessed.
+        assert!(!read_sig("1 tab bid 7 days").understood());
     }
 
     #[test]

@@ -7,8 +7,8 @@
 //! guessed.
 
 use crate::record::{Date, DoseTime, Food, Language};
-use crate::regimen::sig::Site;
-use crate::regimen::{DoseUnit, Quantity, Schedule};
+use crate::regimen::sig::{Route, Site};
+use crate::regimen::{DoseUnit, Mass, Quantity, Schedule};
 
 /// "November 20, 2026" or "20 de noviembre de 2026".
 pub fn long_date(date: Date, language: Language) -> String {
@@ -69,13 +69,33 @@ pub fn amount(value: f64) -> String {
     }
 }
 
-/// "1 tablet", "2 puffs", "30 mL" ("1 tableta"…).
+/// "1 tablet", "2 puffs", "30 mL", "1 to 2 tablets" ("1 tableta"…).
 pub fn quantity(q: Quantity, language: Language) -> String {
     let unit = match language {
-        Language::En => q.unit.english(q.amount),
-        Language::Es => q.unit.spanish(q.amount),
+        Language::En => q.unit.english(q.most()),
+        Language::Es => q.unit.spanish(q.most()),
     };
-    format!("{} {unit}", amount(q.amount))
+    match (q.up_to, language) {
+        (Some(to), Language::En) => format!("{} to {} {unit}", amount(q.amount), amount(to)),
+        (Some(to), Language::Es) => format!("{} a {} {unit}", amount(q.amount), amount(to)),
+        (None, _) => format!("{} {unit}", amount(q.amount)),
+    }
+}
+
+/// The amount of one dose as the directions give it: "2 tablets", "650 mg
+/// (2 tablets)" when written by weight and counted from the strength, "1
+/// tablet (20 mg)" when written with both, "650 mg" by weight alone.
+pub fn dose(schedule: &Schedule, language: Language) -> Option<String> {
+    let mass = |m: Mass| format!("{} {}", amount(m.amount), m.unit);
+    Some(match (schedule.quantity, schedule.mass) {
+        (Some(q), Some(m)) if schedule.counted_from_mass => {
+            format!("{} ({})", mass(m), quantity(q, language))
+        }
+        (Some(q), Some(m)) => format!("{} ({})", quantity(q, language), mass(m)),
+        (Some(q), None) => quantity(q, language),
+        (None, Some(m)) => mass(m),
+        (None, None) => return None,
+    })
 }
 
 fn time_phrase(t: DoseTime, language: Language) -> String {
@@ -90,6 +110,44 @@ fn time_phrase(t: DoseTime, language: Language) -> String {
         (DoseTime::Evening, Language::Es) => "por la tarde".into(),
         (DoseTime::Bedtime, Language::Es) => "al acostarse".into(),
         (DoseTime::At(c), Language::Es) => format!("a las {c}"),
+    }
+}
+
+/// The verb for a schedule: the route's when it changes what the patient
+/// does ("Chew", "Inject", "Apply"), else the unit's.
+fn schedule_verb(schedule: &Schedule, language: Language) -> &'static str {
+    let unit = schedule.quantity.map(|q| q.unit);
+    let en = language == Language::En;
+    match (schedule.route, unit) {
+        (Some(Route::Chew), _) => {
+            if en {
+                "Chew"
+            } else {
+                "Mastique"
+            }
+        }
+        (Some(Route::Injected), _) => {
+            if en {
+                "Inject"
+            } else {
+                "Inyecte"
+            }
+        }
+        (Some(Route::Skin), None | Some(DoseUnit::Application)) => {
+            if en {
+                "Apply"
+            } else {
+                "Aplique"
+            }
+        }
+        (Some(Route::Mouth), Some(DoseUnit::Unit | DoseUnit::Drop)) => {
+            if en {
+                "Take"
+            } else {
+                "Tome"
+            }
+        }
+        (_, unit) => verb(unit, language),
     }
 }
 
@@ -118,9 +176,8 @@ pub fn directions(schedule: &Schedule, written: Option<&str>, language: Language
             (None, false) => "Pregúntenos cómo usar esta medicina.".into(),
         };
     }
-    let unit = schedule.quantity.map(|q| q.unit);
-    let verb = verb(unit, language);
-    let dose = schedule.quantity.map(|q| quantity(q, language));
+    let verb = schedule_verb(schedule, language);
+    let dose = dose(schedule, language);
     let it = if en { "it" } else { "la" };
     let mut sentences = Vec::new();
 
@@ -194,16 +251,47 @@ pub fn directions(schedule: &Schedule, written: Option<&str>, language: Language
             "domingo",
         ];
         let dose = dose.unwrap_or_else(|| it.into());
-        sentences.push(match (schedule.weekday.map(usize::from), en) {
-            (Some(d), true) => format!("{verb} {dose} once a week, every {}.", EN_DAYS[d % 7]),
-            (Some(d), false) => format!(
-                "{verb} {dose} una vez a la semana, cada {}.",
-                ES_DAYS[d % 7]
+        let days = |names: &[&str; 7]| -> Vec<String> {
+            schedule
+                .weekdays
+                .iter()
+                .map(|d| names[usize::from(*d) % 7].to_owned())
+                .collect()
+        };
+        sentences.push(match (&schedule.weekdays[..], en) {
+            ([d], true) => format!(
+                "{verb} {dose} once a week, every {}.",
+                EN_DAYS[usize::from(*d) % 7]
             ),
-            (None, true) => format!("{verb} {dose} once a week, on the same day each week."),
-            (None, false) => {
+            ([d], false) => format!(
+                "{verb} {dose} una vez a la semana, cada {}.",
+                ES_DAYS[usize::from(*d) % 7]
+            ),
+            ([], true) => format!("{verb} {dose} once a week, on the same day each week."),
+            ([], false) => {
                 format!("{verb} {dose} una vez a la semana, el mismo día cada semana.")
             }
+            (_, true) => format!(
+                "{verb} {dose} every {}.",
+                crate::checks::join_names(&days(&EN_DAYS), "and")
+            ),
+            (_, false) => format!(
+                "{verb} {dose} cada {}.",
+                crate::checks::join_names(&days(&ES_DAYS), "y")
+            ),
+        });
+    } else if schedule.every_other_day {
+        let dose = dose.clone().unwrap_or_else(|| it.into());
+        let when: Vec<String> = schedule
+            .times
+            .iter()
+            .map(|t| format!(" {},", time_phrase(*t, language)))
+            .collect();
+        let when = when.concat();
+        sentences.push(if en {
+            format!("{verb} {dose}{when} every other day.")
+        } else {
+            format!("{verb} {dose}{when} cada dos días.")
         });
     } else if !schedule.times.is_empty() {
         let parts: Vec<String> = schedule
@@ -236,24 +324,6 @@ pub fn directions(schedule: &Schedule, written: Option<&str>, language: Language
         });
     }
 
-    if let Some(site) = schedule.site {
-        let many = schedule.quantity.is_some_and(|q| q.amount > 1.0);
-        let place = match (site, en) {
-            (Site::RightEye, true) => "in the right eye",
-            (Site::LeftEye, true) => "in the left eye",
-            (Site::BothEyes, true) => "in both eyes",
-            (Site::EachNostril, true) => "in each nostril",
-            (Site::RightEye, false) => "en el ojo derecho",
-            (Site::LeftEye, false) => "en el ojo izquierdo",
-            (Site::BothEyes, false) => "en ambos ojos",
-            (Site::EachNostril, false) => "en cada fosa nasal",
-        };
-        sentences.push(match (en, many) {
-            (true, true) => format!("Use them {place}."),
-            (true, false) => format!("Use it {place}."),
-            (false, _) => format!("Úsela {place}."),
-        });
-    }
     if let Some(before) = schedule.before_meal {
         let meal = match (before.meal, en) {
             (Some(DoseTime::Morning), true) => "breakfast",
@@ -300,6 +370,37 @@ pub fn directions(schedule: &Schedule, written: Option<&str>, language: Language
         }
         _ => {}
     }
+    if let Some(site) = schedule.site {
+        let many = schedule.quantity.is_some_and(|q| q.most() > 1.0);
+        let place = match (site, en) {
+            (Site::RightEye, true) => "in the right eye",
+            (Site::LeftEye, true) => "in the left eye",
+            (Site::BothEyes, true) => "in both eyes",
+            (Site::EachNostril, true) => "in each nostril",
+            (Site::RightEar, true) => "in the right ear",
+            (Site::LeftEar, true) => "in the left ear",
+            (Site::BothEars, true) => "in both ears",
+            (Site::RightEye, false) => "en el ojo derecho",
+            (Site::LeftEye, false) => "en el ojo izquierdo",
+            (Site::BothEyes, false) => "en ambos ojos",
+            (Site::EachNostril, false) => "en cada fosa nasal",
+            (Site::RightEar, false) => "en el oído derecho",
+            (Site::LeftEar, false) => "en el oído izquierdo",
+            (Site::BothEars, false) => "en ambos oídos",
+        };
+        sentences.push(match (en, many) {
+            (true, true) => format!("Use them {place}."),
+            (true, false) => format!("Use it {place}."),
+            (false, _) => format!("Úsela {place}."),
+        });
+    }
+    if let Some(hours) = schedule.remove_after_hours {
+        sentences.push(if en {
+            format!("Take it off after {hours} hours.")
+        } else {
+            format!("Quíteselo después de {hours} horas.")
+        });
+    }
     if let Some(last) = schedule.taper_days() {
         sentences.push(if en {
             format!("Stop after day {last}.")
@@ -326,6 +427,13 @@ pub fn directions(schedule: &Schedule, written: Option<&str>, language: Language
         .and_then(|m| limit(m, schedule, language))
     {
         sentences.push(max);
+    }
+    if let Some(reason) = &schedule.reason {
+        sentences.push(if en {
+            format!("It is for {reason}.")
+        } else {
+            format!("Es para: {reason}.")
+        });
     }
     sentences.join(" ")
 }
@@ -383,13 +491,7 @@ fn limit(text: &str, schedule: &Schedule, language: Language) -> Option<String> 
         .unwrap_or("");
     let es = language == Language::Es;
     let what = if let Some(unit) = DoseUnit::parse(word).filter(|u| *u != DoseUnit::Dose) {
-        quantity(
-            Quantity {
-                amount: count,
-                unit,
-            },
-            language,
-        )
+        quantity(Quantity::of(count, unit), language)
     } else if matches!(word, "mg" | "mcg" | "g") {
         format!("{} {word}", amount(count))
     } else if let Some(unit) = schedule
@@ -405,13 +507,7 @@ fn limit(text: &str, schedule: &Schedule, language: Language) -> Option<String> 
     {
         // "max 8/day" counts the units a dose is made of (tablets, puffs):
         // the smaller reading, and the usual one on a label.
-        quantity(
-            Quantity {
-                amount: count,
-                unit,
-            },
-            language,
-        )
+        quantity(Quantity::of(count, unit), language)
     } else {
         format!("{} {}", amount(count), if es { "dosis" } else { "doses" })
     };
@@ -511,7 +607,7 @@ mod tests {
         );
         assert_eq!(
             en("70 mg tab once weekly on Monday"),
-            "Take 1 tablet once a week, every Monday."
+            "Take 1 tablet (70 mg) once a week, every Monday."
         );
     }
 

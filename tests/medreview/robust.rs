@@ -280,6 +280,11 @@ fn impossible_doses_are_refused_at_the_field() {
         ("dose", "100 units"),
         ("sig", "days 2-5: 2 tabs"),
         ("strength", "1,000 mg"),
+        // A dash in directions is punctuation: the reader quotes them.
+        (
+            "sig",
+            "take 1 tablet by mouth with water -30-60 minutes before eating",
+        ),
     ] {
         let text =
             record_with("", "").replace("sig = \"1 tab po qd\"", &format!("{field} = \"{value}\""));
