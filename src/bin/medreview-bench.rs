@@ -38,10 +38,15 @@ use medreview::report::{self, Typesetter};
 )]
 struct Args {
     /// Batch sizes to run, in patients, separated by commas.
-    #[arg(long, value_name = "N,N", value_delimiter = ',', default_values_t = [1000, 10_000])]
+    #[arg(
+        long,
+        value_name = "N,N",
+        value_delimiter = ',',
+        default_value = "1000,10000"
+    )]
     patients: Vec<usize>,
     /// Numbers of jobs to run each batch with, separated by commas.
-    #[arg(long, value_name = "N,N", value_delimiter = ',', default_values_t = [1, 2])]
+    #[arg(long, value_name = "N,N", value_delimiter = ',', default_value = "1,2")]
     jobs: Vec<usize>,
     /// The random seed of the synthetic records (the same seed makes the
     /// same records).
