@@ -100,7 +100,7 @@ impl DoseUnit {
             "spray" | "sprays" => DoseUnit::Spray,
             "patch" | "patches" => DoseUnit::Patch,
             "unit" | "units" | "u" | "iu" => DoseUnit::Unit,
-            "application" | "applications" | "apply" => DoseUnit::Application,
+            "application" | "applications" | "apply" | "layer" | "layers" => DoseUnit::Application,
             "dose" | "doses" | "scoop" | "scoops" | "capful" | "capfuls" | "packet" | "packets" => {
                 DoseUnit::Dose
             }
@@ -254,7 +254,9 @@ impl Mass {
     pub fn unit_of(word: &str) -> Option<&'static str> {
         match word {
             "mg" | "mgs" | "milligram" | "milligrams" => Some("mg"),
-            "mcg" | "mcgs" | "microgram" | "micrograms" | "ug" | "µg" => Some("mcg"),
+            // "µg" and "ug" are on ISMP's list of error-prone forms (read
+            // as mg): not read.
+            "mcg" | "mcgs" | "microgram" | "micrograms" => Some("mcg"),
             "g" | "gm" | "gram" | "grams" => Some("g"),
             _ => None,
         }
@@ -305,6 +307,9 @@ pub struct Schedule {
     pub reason: Option<String>,
     /// A patch taken off after so many hours ("remove after 12 hours").
     pub remove_after_hours: Option<u32>,
+    /// The unit the product is counted in, when known: the verb for a dose
+    /// by weight ("Put on 1.5 mg" of a patch).
+    pub product_unit: Option<DoseUnit>,
     /// "x 10 days", "for 2 weeks": how long to take it.
     pub course: Option<Course>,
     pub as_needed: bool,
@@ -477,7 +482,7 @@ pub fn read_sig(sig: &str) -> Schedule {
 
 /// Reads one directions string for `product`.
 pub fn read_sig_for(sig: &str, product: Product) -> Schedule {
-    let undotted = words_of(sig);
+    let undotted = course_sentences(words_of(sig));
     let words: Vec<&str> = undotted.iter().map(String::as_str).collect();
     if words.contains(&"then") {
         return read_steps(&words, product).unwrap_or_else(|| {
@@ -508,9 +513,19 @@ pub fn read_sig_for(sig: &str, product: Product) -> Schedule {
 fn words_of(sig: &str) -> Vec<String> {
     let lower = sig
         .to_lowercase()
-        .replace(['(', ')', ',', ';'], " ")
+        .replace(['(', ')', ';'], " ")
+        .replace(',', " , ")
         .replace("/day", " per day");
-    let raw: Vec<String> = lower.split_whitespace().map(undot).collect();
+    // A full stop ends a sentence ("... for pain. Take it with a meal."):
+    // it is a word of its own, except in "t.i.d.", "a.m." and decimals.
+    let raw: Vec<String> = lower
+        .split_whitespace()
+        .flat_map(|w| {
+            let undotted = undot(w);
+            let stop = w.len() > 1 && w.ends_with('.') && !w[..w.len() - 1].contains('.');
+            std::iter::once(undotted).chain(stop.then(|| ".".to_owned()))
+        })
+        .collect();
     let mut out: Vec<String> = Vec::with_capacity(raw.len());
     let mut i = 0;
     while i < raw.len() {
@@ -561,8 +576,13 @@ fn words_of(sig: &str) -> Vec<String> {
             i += 2;
             continue;
         }
-        // "at 5 pm", "at 5pm", "at 8:30 am"
-        if out.last().is_some_and(|l| l == "at") {
+        // "at 5 pm", "at 5pm", "at 8:30 am", and the next of a list of
+        // them ("at 8am and 8pm"); never "1 pm" alone, which may be 1
+        // tablet in the evening.
+        let in_clock_list = out.len() >= 2
+            && matches!(out[out.len() - 1].as_str(), "and" | ",")
+            && out[out.len() - 2].contains(':');
+        if out.last().is_some_and(|l| l == "at") || in_clock_list {
             let (time, half, used) = match next {
                 Some(h @ ("am" | "pm")) => (w, h, 2),
                 _ if w.ends_with("am") || w.ends_with("pm") => {
@@ -577,6 +597,11 @@ fn words_of(sig: &str) -> Vec<String> {
                 i += used;
                 continue;
             }
+        }
+        // "a thin layer": the layer is the unit.
+        if w == "thin" && matches!(next, Some("layer" | "layers")) {
+            i += 1;
+            continue;
         }
         // "3x daily", "2x per day"
         if let Some(n) = w.strip_suffix('x')
@@ -600,8 +625,43 @@ fn words_of(sig: &str) -> Vec<String> {
     out
 }
 
+/// The summary's own course sentences, "do this for 10 days, then stop"
+/// and "do this for 1 day only", read as the course they state ("x 10
+/// days"), not as a taper's steps.
+fn course_sentences(words: Vec<String>) -> Vec<String> {
+    let mut out = Vec::with_capacity(words.len());
+    let mut i = 0;
+    while i < words.len() {
+        let at = |k: usize| words.get(k).map(String::as_str);
+        let course = at(i) == Some("do")
+            && at(i + 1) == Some("this")
+            && at(i + 2) == Some("for")
+            && at(i + 3).is_some_and(|n| n.parse::<u32>().is_ok())
+            && matches!(at(i + 4), Some("day" | "days" | "week" | "weeks"));
+        if course {
+            out.extend(["x".to_owned(), words[i + 3].clone(), words[i + 4].clone()]);
+            i += 5;
+            if at(i) == Some(",") && at(i + 1) == Some("then") {
+                i += 1;
+            }
+            if at(i) == Some("then") && at(i + 1) == Some("stop") {
+                i += 2;
+            } else if at(i) == Some("only") {
+                i += 1;
+            }
+            continue;
+        }
+        out.push(words[i].clone());
+        i += 1;
+    }
+    out
+}
+
 /// "t.i.d." → "tid", "p.o." → "po"; a trailing period goes.
 fn undot(word: &str) -> String {
+    if word == "." {
+        return ".".into();
+    }
     let w = word.trim_end_matches('.');
     let dotted = w.len() > 2
         && w.split('.')
@@ -632,7 +692,8 @@ fn clock_24h(time: &str, half: &str) -> Option<String> {
         Some(_) => return None,
         None => (time.parse::<u32>().ok()?, 0),
     };
-    if !(1..=12).contains(&h) || m > 59 {
+    // "12 am" and "12 pm" are read both ways (ISMP): not read.
+    if !(1..=11).contains(&h) || m > 59 {
         return None;
     }
     let h = match (half, h) {
@@ -648,6 +709,13 @@ fn clock_24h(time: &str, half: &str) -> Option<String> {
 /// An export's run-together frequency and what follows it: "bidx10" →
 /// ("bid", "x10"), "tidprn" → ("tid", "prn").
 fn run_together(word: &str) -> Option<(&str, &str)> {
+    // "q6hprn", "q4-6hprn"
+    if let Some(head) = word.strip_suffix("prn")
+        && head.starts_with('q')
+        && hours_of(&head[1..]).is_some()
+    {
+        return Some((head, "prn"));
+    }
     const HEADS: [&str; 10] = [
         "daily", "qhs", "bid", "tid", "qid", "qam", "qpm", "qd", "bd", "tds",
     ];
@@ -686,9 +754,12 @@ fn read_words(words: &[&str], product: Product) -> Schedule {
 fn read_steps(words: &[&str], product: Product) -> Option<Schedule> {
     let mut parts: Vec<&[&str]> = words.split(|w| *w == "then").collect();
     let stop = |p: &[&str]| {
-        p.iter()
-            .all(|w| matches!(*w, "stop" | "discontinue" | "off" | "and" | "taking"))
-            && !p.is_empty()
+        p.iter().all(|w| {
+            matches!(
+                *w,
+                "stop" | "discontinue" | "off" | "and" | "taking" | "," | "."
+            )
+        }) && !p.is_empty()
     };
     let stops = parts.last().is_some_and(|p| stop(p));
     if stops {
@@ -734,6 +805,10 @@ fn read_steps(words: &[&str], product: Product) -> Option<Schedule> {
             (None, None) if i + 1 == count && !stops => None,
             (None, None) => return None,
         };
+        if step.quantity.is_some() && mass.is_some() && !step.counted_from_mass {
+            // "2 tablets (500 mg total) on day 1": not restated a step at a time.
+            return None;
+        }
         let (quantity, mass) = match (step.quantity, mass, previous) {
             (None, None, Some(p)) => (p.quantity, p.mass),
             (q, m, _) => (
@@ -808,6 +883,13 @@ struct Reading {
     named: Vec<DoseTime>,
     /// A time named by a time-of-day phrase, not only through a meal.
     named_plain: bool,
+    /// The times named by time-of-day phrases and by meals.
+    plain_times: Vec<DoseTime>,
+    meal_times: Vec<DoseTime>,
+    /// A joining word ("and", a comma, a full stop, "or", a verb that
+    /// starts the next sentence) came since the last time of day named:
+    /// two times of day must be joined.
+    joined: bool,
     every_hours: Option<(u32, Option<u32>)>,
     weekly: bool,
     weekdays: Vec<u8>,
@@ -828,6 +910,13 @@ struct Reading {
     mass: Option<Mass>,
     /// "(20 mg total)": the weight is the whole dose, not one unit's.
     mass_total: bool,
+    /// The weight was written before the count ("650 mg (2 tablets)").
+    mass_first: bool,
+    /// "or" between times or amounts: only an as-needed dose may be taken
+    /// at one time or another.
+    or_seen: bool,
+    /// "take": units or drops taken are taken by mouth.
+    take_said: bool,
     reason: Option<String>,
     remove_after_hours: Option<u32>,
     /// "on day 1", "days 2-5": the days of a step, first and last.
@@ -869,7 +958,7 @@ impl Reading {
         if some_days && self.count.is_some() {
             self.doubt("a daily count on some days only");
         }
-        if some_days && (self.named_plain || self.every_hours.is_some()) {
+        if (self.weekly && self.named_plain) || (some_days && self.every_hours.is_some()) {
             self.doubt("a time of day on some days only");
         }
         if self.weekly && self.every_other_day {
@@ -883,6 +972,12 @@ impl Reading {
         if self.also_as_needed {
             self.as_needed = true;
         }
+        if self.as_needed && some_days {
+            self.doubt("if needed, on some days only");
+        }
+        if self.or_seen && !self.as_needed {
+            self.doubt("one time or another");
+        }
         if self.before_meal.is_some()
             && times
                 .iter()
@@ -890,9 +985,40 @@ impl Reading {
         {
             self.doubt("before a meal, at a time that is not a meal");
         }
+        if self.route.is_none()
+            && self.take_said
+            && matches!(
+                self.quantity.map(|q| q.unit),
+                Some(DoseUnit::Unit | DoseUnit::Drop)
+            )
+            && self.site.is_none()
+        {
+            self.route = Some(Route::Mouth);
+        }
+        if self.named_plain
+            && let Some(t) = self
+                .meal_times
+                .iter()
+                .find(|t| !self.plain_times.contains(t))
+        {
+            // "qpm with breakfast"
+            let t = *t;
+            self.doubt(&format!("a meal at another time ({t:?})"));
+        }
         self.check_route();
         self.check_site();
         self.check_mass();
+        if self.quantity.is_none()
+            && self.mass.is_some()
+            && let Some(max) = &self.max_per_day
+            && !max.split_whitespace().any(|x| {
+                Mass::unit_of(x).is_some()
+                    || DoseUnit::parse(x).is_some_and(|u| u != DoseUnit::Application)
+            })
+        {
+            // "650 mg q6h prn max 4/day": 4 tablets or 4 doses?
+            self.doubt("a daily maximum with no unit, beside a dose by weight");
+        }
         if let Some((from, to)) = self.days {
             // "days 1-21" outside a taper: a cycle the schedule cannot hold.
             self.doubt(&format!("days {from} to {to}"));
@@ -900,7 +1026,7 @@ impl Reading {
         if self.quantities_differ {
             self.doubt("different amounts at different times");
         }
-        let counted_from_mass = self.quantity.is_none() && self.mass.is_some();
+        let counted_from_mass = (self.quantity.is_none() || self.mass_first) && self.mass.is_some();
         let quantity = self.quantity.or_else(|| self.counted());
         let mut weekdays = self.weekdays;
         weekdays.sort_unstable();
@@ -918,6 +1044,7 @@ impl Reading {
             route: self.route,
             reason: self.reason,
             remove_after_hours: self.remove_after_hours,
+            product_unit: self.product.unit,
             course: self.course,
             as_needed: self.as_needed,
             as_needed_for: self.as_needed_for,
@@ -956,10 +1083,10 @@ impl Reading {
     fn check_site(&mut self) {
         let unit = self.quantity.map(|q| q.unit).or(self.product.unit);
         if self.site.is_some()
-            && !matches!(
+            && (!matches!(
                 unit,
                 None | Some(DoseUnit::Drop | DoseUnit::Spray | DoseUnit::Application)
-            )
+            ) || self.route.is_some_and(|r| r != Route::Skin))
         {
             self.doubt("a place on the body for an amount that does not go there");
         }
@@ -1046,26 +1173,50 @@ impl Reading {
     }
 
     fn set_mass(&mut self, mass: Mass) {
+        if self.quantity.is_none() {
+            self.mass_first = true;
+        }
         match self.mass {
             Some(old) if old != mass => self.doubt("two weights"),
             _ => self.mass = Some(mass),
         }
     }
 
-    /// A time of day named by a time phrase ("qam", "at bedtime").
+    /// A time of day named by a time phrase ("qam", "at bedtime"). A
+    /// second one must be joined to the first ("qam and qhs", "in the
+    /// morning, at noon"): "qam at bedtime" is two readings.
     fn name_time(&mut self, t: DoseTime) {
+        if self.named_plain && !self.joined && !self.plain_times.contains(&t) {
+            // "every night at bedtime" names one time twice, and is fine.
+            self.doubt("two times of day not joined");
+        }
+        self.joined = false;
         self.named.push(t);
+        self.plain_times.push(t);
         self.named_plain = true;
     }
 
     /// A time of day a meal sets ("with breakfast").
     fn meal_time(&mut self, t: DoseTime) {
         self.named.push(t);
+        self.meal_times.push(t);
     }
 
     /// Reads the phrase at the start of `w`; returns how many words it used
     /// (0: not understood).
     fn phrase(&mut self, w: &[&str]) -> usize {
+        let used = self.one_phrase(w);
+        const JOINERS: [&str; 12] = [
+            "and", ",", ".", "or", "take", "use", "inhale", "inject", "chew", "apply", "put",
+            "give",
+        ];
+        if used > 0 && JOINERS.contains(&w[0]) {
+            self.joined = true;
+        }
+        used
+    }
+
+    fn one_phrase(&mut self, w: &[&str]) -> usize {
         let first = w[0];
         let next = w.get(1).copied();
         let third = w.get(2).copied();
@@ -1102,9 +1253,36 @@ impl Reading {
                 });
                 1
             }
-            "remove" | "take" if matches!(next, Some("after" | "off")) => self.remove_after(w),
-            "take" | "use" | "instill" | "give" | "the" => 1,
+            "remove" | "take"
+                if matches!(next, Some("after" | "off"))
+                    || (next == Some("it") && third == Some("off")) =>
+            {
+                self.remove_after(w)
+            }
+            "it" if next == Some("is") && third == Some("for") => 2,
+            "take" => {
+                // "take 10 units": the amount is taken by mouth; "take it
+                // with a meal" says nothing of the route.
+                self.take_said |= next.is_some_and(|n| number(n).is_some() || n.contains('-'));
+                1
+            }
+            "use" | "instill" | "give" | "the" | "it" | "them" => 1,
+            "put" if next == Some("on") => 2,
+            "only" if next == Some("if") => 1,
+            "or" => {
+                self.or_seen = true;
+                1
+            }
+            // "once a week, on the same day each week"
+            "on" if w.get(1..6) == Some(&["the", "same", "day", "each", "week"]) => {
+                self.weekly = true;
+                6
+            }
             "to" if next == Some("be") && matches!(third, Some("taken" | "used" | "given")) => 3,
+            "to" if next == Some("be") && third == Some("inhaled") => {
+                self.set_route(Route::Inhaled);
+                3
+            }
             "and"
                 if matches!(next, Some("prn"))
                     || (matches!(next, Some("as" | "if" | "when"))
@@ -1113,7 +1291,7 @@ impl Reading {
                 self.also_as_needed = true;
                 1
             }
-            "and" => 1,
+            "and" | "," | "." => 1,
             // "70 mg tab once weekly": a bare unit is one of it.
             word if self.quantity.is_none() && DoseUnit::parse(word).is_some() => {
                 if let Some(unit) = DoseUnit::parse(word) {
@@ -1121,6 +1299,9 @@ impl Reading {
                         // "apply": the verb, with no amount.
                         self.set_route(Route::Skin);
                     } else {
+                        // "70 mg tab": a tablet of 70 mg, not 70 mg
+                        // counted as tablets.
+                        self.mass_first = false;
                         self.set_quantity(Quantity::of(1.0, unit));
                     }
                 }
@@ -1173,10 +1354,20 @@ impl Reading {
             }
             "on" if next == Some("an") && third == Some("empty") => {
                 self.food = Some(Food::EmptyStomach);
-                if w.get(3).is_some_and(|x| x.starts_with("stomach")) {
+                let used = if w.get(3).is_some_and(|x| x.starts_with("stomach")) {
                     4
                 } else {
                     3
+                };
+                // "on an empty stomach, 1 hour before a meal": what an
+                // empty stomach means, as the summary says it.
+                let comma = usize::from(w.get(used) == Some(&","));
+                if w.get(used + comma..used + comma + 5)
+                    == Some(&["1", "hour", "before", "a", "meal"])
+                {
+                    used + comma + 5
+                } else {
+                    used
                 }
             }
             "before" => self.before_meal(&w[1..]).map_or(0, |n| n + 1),
@@ -1245,6 +1436,16 @@ impl Reading {
         let first = w[0];
         let next = w.get(1).copied();
         let third = w.get(2).copied();
+        // "1 1/2 tablets"
+        if amount.fract() == 0.0
+            && let Some(fraction) = next.filter(|n| n.contains('/')).and_then(number)
+            && fraction < 1.0
+        {
+            return match self.after_number(amount + fraction, &w[1..]) {
+                0 => 0,
+                used => used + 1,
+            };
+        }
         if let Some(unit) = next.and_then(DoseUnit::parse) {
             self.set_quantity(Quantity::of(amount, unit));
             return 2;
@@ -1440,8 +1641,22 @@ impl Reading {
                 self.every_other_day = true;
                 3
             }
+            ("every", Some(n))
+                if third == Some("to")
+                    && w.get(4).copied().is_some_and(is_hour_word)
+                    && hour_range(&format!("{n}-{}", w.get(3)?)).is_some() =>
+            {
+                self.set_every_hours(hour_range(&format!("{n}-{}", w[3]))?);
+                5
+            }
             ("every", Some(n)) if third.is_some_and(is_hour_word) => {
-                self.set_every_hours(hour_range(n)?);
+                let hours = hour_range(n).or_else(|| {
+                    // "every FOUR hours"
+                    number(n)
+                        .filter(|h| h.fract() == 0.0 && *h >= 1.0)
+                        .map(|h| (h as u32, None))
+                })?;
+                self.set_every_hours(hours);
                 3
             }
             (q, _) if q.len() > 2 && q.starts_with('q') && q.ends_with('h') => {
@@ -1465,7 +1680,11 @@ impl Reading {
         let digits = &word[..word
             .find(|c: char| !c.is_ascii_digit())
             .unwrap_or(word.len())];
-        let n: u32 = digits.parse().ok().filter(|n| *n > 0)?;
+        let (n, digits): (u32, &str) = match digits.parse().ok().filter(|n| *n > 0) {
+            Some(n) => (n, digits),
+            // "for ten days"
+            None => (number(word).filter(|n| n.fract() == 0.0)? as u32, word),
+        };
         let unit = match &word[digits.len()..] {
             "" => {
                 used += 1;
@@ -1569,6 +1788,8 @@ impl Reading {
             ("chew" | "chewed" | "chewable", _) => (Route::Chew, 1),
             ("inhale" | "inh" | "inhaled", _) => (Route::Inhaled, 1),
             ("via" | "using" | "by", Some("inhaler" | "inhalation" | "mdi")) => (Route::Inhaled, 2),
+            ("by", Some("injection")) => (Route::Injected, 2),
+            ("inhalation", _) if self.quantity.is_some() => (Route::Inhaled, 1),
             (
                 "subq" | "subcut" | "sc" | "sq" | "im" | "subcutaneously" | "subcutaneous"
                 | "intramuscularly" | "inject" | "injection",
@@ -1599,7 +1820,11 @@ impl Reading {
 
     /// "remove after 12 hours", "take off after 12 hours".
     fn remove_after(&mut self, w: &[&str]) -> usize {
-        let at = if w.get(1) == Some(&"off") { 2 } else { 1 };
+        let at = match (w.get(1).copied(), w.get(2).copied()) {
+            (Some("off"), _) => 2,
+            (Some("it"), Some("off")) => 3,
+            _ => 1,
+        };
         if w.get(at) != Some(&"after") {
             return 0;
         }
@@ -1621,12 +1846,15 @@ impl Reading {
         };
         let stops = [
             "max", "maximum", "not", "do", "no", "mdd", "with", "wc", "pc", "ac", "before", "and",
-            "x", "for", "then",
+            "x", "for", "then", ",", ".", "take", "use", "it", "them", "inhale", "apply", "put",
+            "chew", "inject",
         ];
         let len = (0..w.len())
             .find(|&i| {
                 stops.contains(&w[i])
                     || number(w[i]).is_some()
+                    // "pain>7", "pain 4-6": a score, not words to copy.
+                    || w[i].contains(|c: char| c.is_ascii_digit() || "<>=+&@".contains(c))
                     || Reading::default().frequency(&w[i..]).is_some()
                     || Reading::default().duration(&w[i..]).is_some()
             })
@@ -1700,13 +1928,35 @@ impl Reading {
         let end = if short > 0 {
             short
         } else {
-            w.iter()
-                .position(|x| x.contains("day") || x.starts_with("24"))
-                .map(|p| if w[p].starts_with("24") { p + 2 } else { p + 1 })
-                .unwrap_or(0)
-                .min(w.len())
+            // The clause ends at "day" ("per day", "in 1 day"), or at "24
+            // hours"; "24 tablets" is an amount, not the end.
+            let day = w.iter().position(|x| x.contains("day")).map(|p| p + 1);
+            let hours = w
+                .windows(2)
+                .position(|p| p[0] == "24" && is_hour_word(p[1]))
+                .map(|p| p + 2);
+            match (day, hours) {
+                (Some(d), Some(h)) => d.min(h),
+                (d, h) => d.or(h).unwrap_or(0),
+            }
+            .min(w.len())
         };
-        if end == 0 || end > 8 || !w[..end].iter().any(|x| number(x).is_some()) {
+        if end == 0 || end > 10 || !w[..end].iter().any(|x| number(x).is_some()) {
+            return 0;
+        }
+        // Every word of the clause is one a daily limit is written with:
+        // nothing else is carried into the restated limit unread.
+        const LIMIT_WORDS: [&str; 22] = [
+            "max", "maximum", "mdd", "not", "do", "no", "to", "exceed", "more", "than", "take",
+            "per", "a", "in", "of", "hours", "hrs", "day", "days", "daily", "dose", "doses",
+        ];
+        let known = |x: &&str| {
+            LIMIT_WORDS.contains(x)
+                || number(x).is_some()
+                || DoseUnit::parse(x).is_some()
+                || Mass::unit_of(x).is_some()
+        };
+        if !w[..end].iter().all(known) {
             return 0;
         }
         if self.max_per_day.is_some() {
@@ -1761,13 +2011,27 @@ fn hour_range(text: &str) -> Option<(u32, Option<u32>)> {
     }
 }
 
-fn number(word: &str) -> Option<f64> {
+/// A number as directions write it: "2", "1/2", "1.5", "two", "ii".
+pub fn number(word: &str) -> Option<f64> {
+    const WORDS: [&str; 14] = [
+        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+        "twelve", "thirteen", "fourteen",
+    ];
     match word {
-        "one" | "i" => return Some(1.0),
-        "two" | "ii" => return Some(2.0),
-        "three" | "iii" => return Some(3.0),
+        "i" => return Some(1.0),
+        "ii" => return Some(2.0),
+        "iii" => return Some(3.0),
         "half" | "½" => return Some(0.5),
         _ => {}
+    }
+    if let Some(n) = WORDS.iter().position(|w| *w == word) {
+        return Some(n as f64 + 1.0);
+    }
+    // ISMP's error-prone forms are not read: a naked decimal (".5 mg" read
+    // as 5) and a trailing zero ("1.0 mg" read as 10).
+    let digits_only = word.trim_end_matches(|c: char| c.is_alphabetic());
+    if digits_only.starts_with('.') || (digits_only.contains('.') && digits_only.ends_with('0')) {
+        return None;
     }
     if let Some((a, b)) = word.split_once('/') {
         let (a, b): (f64, f64) = (a.parse().ok()?, b.parse().ok()?);

@@ -69,16 +69,29 @@ pub fn amount(value: f64) -> String {
     }
 }
 
+/// A measured amount as written on a syringe or a label: "12.5", "0.125",
+/// "7.5" (never "12 1/2 mg" or "7 1/2 mL").
+pub fn decimal(value: f64) -> String {
+    let text = format!("{value:.4}");
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
 /// "1 tablet", "2 puffs", "30 mL", "1 to 2 tablets" ("1 tableta"…).
+/// Counted units read as fractions ("1/2 tablet"), measured ones (mL,
+/// units) as decimals ("7.5 mL").
 pub fn quantity(q: Quantity, language: Language) -> String {
     let unit = match language {
         Language::En => q.unit.english(q.most()),
         Language::Es => q.unit.spanish(q.most()),
     };
+    let number = |n: f64| match q.unit {
+        DoseUnit::Ml | DoseUnit::Unit => decimal(n),
+        _ => amount(n),
+    };
     match (q.up_to, language) {
-        (Some(to), Language::En) => format!("{} to {} {unit}", amount(q.amount), amount(to)),
-        (Some(to), Language::Es) => format!("{} a {} {unit}", amount(q.amount), amount(to)),
-        (None, _) => format!("{} {unit}", amount(q.amount)),
+        (Some(to), Language::En) => format!("{} to {} {unit}", number(q.amount), number(to)),
+        (Some(to), Language::Es) => format!("{} a {} {unit}", number(q.amount), number(to)),
+        (None, _) => format!("{} {unit}", number(q.amount)),
     }
 }
 
@@ -86,10 +99,19 @@ pub fn quantity(q: Quantity, language: Language) -> String {
 /// (2 tablets)" when written by weight and counted from the strength, "1
 /// tablet (20 mg)" when written with both, "650 mg" by weight alone.
 pub fn dose(schedule: &Schedule, language: Language) -> Option<String> {
-    let mass = |m: Mass| format!("{} {}", amount(m.amount), m.unit);
+    let mass = |m: Mass| format!("{} {}", decimal(m.amount), m.unit);
     Some(match (schedule.quantity, schedule.mass) {
         (Some(q), Some(m)) if schedule.counted_from_mass => {
             format!("{} ({})", mass(m), quantity(q, language))
+        }
+        // More than one unit: the weight is the whole dose's, said so.
+        (Some(q), Some(m)) if q.amount != 1.0 || q.up_to.is_some() => {
+            let total = if language == Language::En {
+                "total"
+            } else {
+                "en total"
+            };
+            format!("{} ({} {total})", quantity(q, language), mass(m))
         }
         (Some(q), Some(m)) => format!("{} ({})", quantity(q, language), mass(m)),
         (Some(q), None) => quantity(q, language),
@@ -116,7 +138,10 @@ fn time_phrase(t: DoseTime, language: Language) -> String {
 /// The verb for a schedule: the route's when it changes what the patient
 /// does ("Chew", "Inject", "Apply"), else the unit's.
 fn schedule_verb(schedule: &Schedule, language: Language) -> &'static str {
-    let unit = schedule.quantity.map(|q| q.unit);
+    let unit = schedule
+        .quantity
+        .map(|q| q.unit)
+        .or(schedule.product_unit.filter(|_| schedule.mass.is_some()));
     let en = language == Language::En;
     match (schedule.route, unit) {
         (Some(Route::Chew), _) => {
@@ -456,7 +481,7 @@ fn steps(schedule: &Schedule, language: Language) -> Vec<String> {
             };
             let dose = match (step.quantity, step.mass) {
                 (Some(q), _) => quantity(q, language),
-                (None, Some(m)) => format!("{} {}", amount(m.amount), m.unit),
+                (None, Some(m)) => format!("{} {}", decimal(m.amount), m.unit),
                 (None, None) => (if en { "it" } else { "la" }).into(),
             };
             let verb = verb(step.quantity.map(|q| q.unit), language).to_lowercase();
@@ -479,21 +504,28 @@ fn steps(schedule: &Schedule, language: Language) -> Vec<String> {
 /// The limit keeps its own unit: "max 4 doses/day" is 4 doses, never 4
 /// tablets when a dose is 2 tablets; "4000 mg" stays 4000 mg.
 fn limit(text: &str, schedule: &Schedule, language: Language) -> Option<String> {
-    let lower = text.to_lowercase();
-    let digits = lower
-        .split(|c: char| !c.is_ascii_digit() && c != '.')
-        .find(|s| !s.is_empty())?;
-    let count: f64 = digits.parse().ok()?;
-    let after = lower[lower.find(digits)? + digits.len()..].trim_start();
-    let word = after
-        .split(|c: char| !c.is_alphabetic())
-        .next()
-        .unwrap_or("");
+    // The first number, as digits or a word ("EIGHT in 24 hours"), and the
+    // word after it ("8 tablets", "4000 mg", "8/day").
+    let lower = text.to_lowercase().replace('/', " / ");
+    let words: Vec<&str> = lower
+        .split(|c: char| c.is_whitespace() || ",;()".contains(c))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let (at, count) = words
+        .iter()
+        .enumerate()
+        .find_map(|(i, w)| crate::regimen::sig::number(w).map(|n| (i, n)))?;
+    let glued = words[at].trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
+    let word = if glued.is_empty() {
+        words.get(at + 1).copied().unwrap_or("")
+    } else {
+        glued
+    };
     let es = language == Language::Es;
     let what = if let Some(unit) = DoseUnit::parse(word).filter(|u| *u != DoseUnit::Dose) {
         quantity(Quantity::of(count, unit), language)
     } else if matches!(word, "mg" | "mcg" | "g") {
-        format!("{} {word}", amount(count))
+        format!("{} {word}", decimal(count))
     } else if let Some(unit) = schedule
         .quantity
         .map(|q| q.unit)

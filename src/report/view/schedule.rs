@@ -134,10 +134,7 @@ pub(super) fn schedule(regimen: &Regimen, t: &Strings, language: Language) -> Sc
             } else {
                 s.times.clone()
             };
-            let dose = s
-                .quantity
-                .map(|q| crate::report::wording::quantity(q, language))
-                .unwrap_or_else(|| "✓".into());
+            let dose = crate::report::wording::dose(s, language).unwrap_or_else(|| "✓".into());
             let mut cells = vec![String::new(); 4];
             for time in times {
                 let cell = &mut cells[column_of(time)];
