@@ -667,6 +667,26 @@ mod tests {
         // A dose that cannot be worked out fires and says so.
         let unclear = run(&kb, "renal", "1950-01-01", &med("as directed", ""));
         assert!(unclear[0].context[1].contains("could not be worked out"));
+        // A dose written by weight counts too: 1.5 mg twice a day is 3 mg,
+        // whether or not the record gives a strength.
+        for strength in ["strength = \"1 mg\"", ""] {
+            let text = format!(
+                "[labs]\negfr = 40\n[[medications]]\nname = \"alpha\"\n{strength}\n\
+                 sig = \"1 MG TWICE DAILY\"\n"
+            );
+            assert!(
+                run(&kb, "renal", "1950-01-01", &text).is_empty(),
+                "{strength}"
+            );
+            let over = text.replace("1 MG", "1.5 MG");
+            let found = run(&kb, "renal", "1950-01-01", &over);
+            assert!(
+                found
+                    .first()
+                    .is_some_and(|f| f.context[1].contains("takes up to 3 mg")),
+                "{strength}: {found:?}"
+            );
+        }
     }
 
     #[test]
