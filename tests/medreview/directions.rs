@@ -184,6 +184,40 @@ fn sig_figures() {
     for line in &t.missed {
         println!("missed: {line}");
     }
+    // The wrong restatements a review of real directions found (issue 17),
+    // and what each gives now; each is also a case of sigs-real.tsv.
+    for (sig, context) in [
+        ("650 MG EVERY 6 HOURS", "tablet 325 mg"),
+        ("650 MG EVERY 6 HOURS", "-"),
+        ("2 MG AT BEDTIME", "-"),
+        ("10 MG ONCE DAILY WITH BREAKFAST", "-"),
+        ("5 mg subq qweek", "injection"),
+        ("1.5 MG EVERY 72 HOURS", "patch 1.5 mg"),
+        ("2 MG Every MONDAY, WEDNESDAY, FRIDAY, and SUNDAY", "-"),
+        (
+            "take 1 tablet by mouth on monday wednesdays and Fridays",
+            "tablet",
+        ),
+        ("2 PUFF 2 TIMES DAILY AND PRN", "inhaler"),
+        ("take 1 tablet every 12 hours daily", "tablet"),
+        ("1 tab q8h daily", "tablet"),
+        ("1 cap inhale daily", "capsule"),
+        (
+            "1 tab before breakfast before lunch before evening meal and at bedtime",
+            "tablet",
+        ),
+        (
+            "take 1 tablet by mouth with water -30-60 minutes before eating",
+            "tablet",
+        ),
+    ] {
+        let got = directions(
+            &read_sig_for(sig, product(context)),
+            Some(sig),
+            Language::En,
+        );
+        println!("pattern: {sig} [{context}] → {got} (loads: {})", loads(sig));
+    }
 }
 
 /// Every case of both tables, with the product it is for.
