@@ -511,11 +511,11 @@ pub fn read_sig_for(sig: &str, product: Product) -> Schedule {
 /// run-together export words are split ("bidx10" is "bid x10", "tidprn" is
 /// "tid prn").
 fn words_of(sig: &str) -> Vec<String> {
-    let lower = sig
-        .to_lowercase()
+    let lower = thousands(&sig.to_lowercase())
         .replace(['(', ')', ';'], " ")
         .replace(',', " , ")
-        .replace("/day", " per day");
+        .replace("/day", " per day")
+        .replace("/24", " per 24");
     // A full stop ends a sentence ("... for pain. Take it with a meal."):
     // it is a word of its own, except in "t.i.d.", "a.m." and decimals.
     let raw: Vec<String> = lower
@@ -598,6 +598,17 @@ fn words_of(sig: &str) -> Vec<String> {
                 continue;
             }
         }
+        // EHR exports repeat a number in words: "2 (two) times daily",
+        // "every 4 (four) hours". The same number twice is said once.
+        if let Some(last) = out.last()
+            && last.parse::<f64>().is_ok()
+            && number(w).is_some()
+            && w.chars().all(char::is_alphabetic)
+            && last.parse::<f64>().ok() == number(w)
+        {
+            i += 1;
+            continue;
+        }
         // "a thin layer": the layer is the unit.
         if w == "thin" && matches!(next, Some("layer" | "layers")) {
             i += 1;
@@ -653,6 +664,27 @@ fn course_sentences(words: Vec<String>) -> Vec<String> {
         }
         out.push(words[i].clone());
         i += 1;
+    }
+    out
+}
+
+/// "1,000 units" → "1000 units": a comma between thousands is not a
+/// pause.
+fn thousands(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    for (i, c) in chars.iter().enumerate() {
+        let digit = |j: usize| chars.get(j).is_some_and(char::is_ascii_digit);
+        let grouped = *c == ','
+            && i > 0
+            && digit(i - 1)
+            && digit(i + 1)
+            && digit(i + 2)
+            && digit(i + 3)
+            && !digit(i + 4);
+        if !grouped {
+            out.push(*c);
+        }
     }
     out
 }
@@ -1206,9 +1238,9 @@ impl Reading {
     /// (0: not understood).
     fn phrase(&mut self, w: &[&str]) -> usize {
         let used = self.one_phrase(w);
-        const JOINERS: [&str; 12] = [
+        const JOINERS: [&str; 13] = [
             "and", ",", ".", "or", "take", "use", "inhale", "inject", "chew", "apply", "put",
-            "give",
+            "give", "place",
         ];
         if used > 0 && JOINERS.contains(&w[0]) {
             self.joined = true;
@@ -1266,7 +1298,7 @@ impl Reading {
                 self.take_said |= next.is_some_and(|n| number(n).is_some() || n.contains('-'));
                 1
             }
-            "use" | "instill" | "give" | "the" | "it" | "them" => 1,
+            "use" | "instill" | "give" | "place" | "the" | "it" | "them" => 1,
             "put" if next == Some("on") => 2,
             "only" if next == Some("if") => 1,
             "or" => {
@@ -1483,7 +1515,7 @@ impl Reading {
         }
         if matches!(next, Some("times" | "time" | "x")) {
             let used = match (third, w.get(3).copied()) {
-                (Some("a" | "per"), Some("day")) => 4,
+                (Some("a" | "per" | "each" | "every"), Some("day")) => 4,
                 (Some("daily" | "day"), _) => 3,
                 _ => return 0,
             };
@@ -1789,6 +1821,16 @@ impl Reading {
             ("inhale" | "inh" | "inhaled", _) => (Route::Inhaled, 1),
             ("via" | "using" | "by", Some("inhaler" | "inhalation" | "mdi")) => (Route::Inhaled, 2),
             ("by", Some("injection")) => (Route::Injected, 2),
+            // Epic's sig builder: "into the lungs", "under the skin",
+            // "into the skin" (of an injection), "onto the skin".
+            ("into", Some("the")) if w.get(2) == Some(&"lungs") => (Route::Inhaled, 3),
+            ("under", Some("the")) if w.get(2) == Some(&"skin") => (Route::Injected, 3),
+            ("into", Some("the"))
+                if w.get(2) == Some(&"skin") && self.route == Some(Route::Injected) =>
+            {
+                (Route::Injected, 3)
+            }
+            ("onto", Some("the")) if w.get(2) == Some(&"skin") => (Route::Skin, 3),
             ("inhalation", _) if self.quantity.is_some() => (Route::Inhaled, 1),
             (
                 "subq" | "subcut" | "sc" | "sq" | "im" | "subcutaneously" | "subcutaneous"
