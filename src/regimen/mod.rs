@@ -44,7 +44,7 @@ impl MedicineUse {
             .collect();
         classes.sort();
         classes.dedup();
-        let schedule = sig::schedule_of(medication, product_of(medication, &resolved));
+        let schedule = sig::schedule_of(medication, &product_of(medication, &resolved));
         MedicineUse {
             index,
             medication: medication.clone(),
@@ -76,7 +76,8 @@ impl MedicineUse {
 /// What the directions of `medication` are counted in: the record's `form`,
 /// else the unit the product's amounts are per ("tablet", "capsule"); and,
 /// for a product of one ingredient by weight per unit, its strength ("325
-/// mg" a tablet), from the knowledge base or else the record's `strength`.
+/// mg" a tablet), from the knowledge base or else the record's `strength`;
+/// and the words of its name, which directions sometimes repeat.
 pub fn product_of(medication: &Medication, resolved: &Resolved) -> Product {
     let unit = medication
         .form
@@ -110,6 +111,7 @@ pub fn product_of(medication: &Medication, resolved: &Resolved) -> Product {
     Product {
         unit,
         strength: known.or_else(written).filter(|_| unit.is_some()),
+        name: sig::name_words(&medication.name),
     }
 }
 

@@ -39,10 +39,13 @@ impl Quantity {
 /// What the directions are for, as far as the record and the knowledge
 /// base say: the unit a bare count is counted in ("1 daily" of a tablet)
 /// and the strength of one unit, to count "650 mg" as 2 tablets of 325 mg.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Product {
     pub unit: Option<DoseUnit>,
     pub strength: Option<Mass>,
+    /// The words of the medicine's own name ("albuterol", "hfa"), which
+    /// directions sometimes repeat ("albuterol MDI 100 mcg 2 puffs").
+    pub name: Vec<String>,
 }
 
 impl Product {
@@ -299,6 +302,9 @@ pub struct Schedule {
     /// The days of the week it is taken, 0 = Monday, in week order; empty
     /// for "once a week" on a day not named.
     pub weekdays: Vec<u8>,
+    /// "twice weekly", "3 times a week": how many days a week, when the
+    /// days are not named.
+    pub per_week: Option<u32>,
     /// "every other day", "qod".
     pub every_other_day: bool,
     /// How it goes in, when that changes the verb ("chew", "inject").
@@ -443,7 +449,7 @@ impl Schedule {
 /// Builds the schedule of a medication: structured fields win over `sig`,
 /// and fill what `sig` leaves out. `product` gives the unit a bare count is
 /// counted in and the strength of one unit.
-pub fn schedule_of(med: &Medication, product: Product) -> Schedule {
+pub fn schedule_of(med: &Medication, product: &Product) -> Schedule {
     let mut schedule = med
         .sig
         .as_deref()
@@ -477,11 +483,11 @@ pub fn schedule_of(med: &Medication, product: Product) -> Schedule {
 
 /// Reads one directions string, knowing nothing of the product.
 pub fn read_sig(sig: &str) -> Schedule {
-    read_sig_for(sig, Product::default())
+    read_sig_for(sig, &Product::default())
 }
 
 /// Reads one directions string for `product`.
-pub fn read_sig_for(sig: &str, product: Product) -> Schedule {
+pub fn read_sig_for(sig: &str, product: &Product) -> Schedule {
     let undotted = course_sentences(words_of(sig));
     let words: Vec<&str> = undotted.iter().map(String::as_str).collect();
     if words.contains(&"then") {
@@ -760,9 +766,9 @@ fn run_together(word: &str) -> Option<(&str, &str)> {
 }
 
 /// Reads directions without steps.
-fn read_words(words: &[&str], product: Product) -> Schedule {
+fn read_words(words: &[&str], product: &Product) -> Schedule {
     let mut reading = Reading {
-        product,
+        product: product.clone(),
         ..Reading::default()
     };
     let mut i = 0;
@@ -783,7 +789,7 @@ fn read_words(words: &[&str], product: Product) -> Schedule {
 /// 2-5"), optionally ending in "stop". Every step but an ongoing last one
 /// must say how long it lasts, and stated day numbers must follow on; any
 /// doubt and the whole directions are left not understood.
-fn read_steps(words: &[&str], product: Product) -> Option<Schedule> {
+fn read_steps(words: &[&str], product: &Product) -> Option<Schedule> {
     let mut parts: Vec<&[&str]> = words.split(|w| *w == "then").collect();
     let stop = |p: &[&str]| {
         p.iter().all(|w| {
@@ -814,7 +820,7 @@ fn read_steps(words: &[&str], product: Product) -> Option<Schedule> {
     let count = parts.len();
     for (i, part) in parts.into_iter().enumerate() {
         let mut reading = Reading {
-            product,
+            product: product.clone(),
             ..Reading::default()
         };
         let mut at = 0;
@@ -895,6 +901,46 @@ fn read_steps(words: &[&str], product: Product) -> Option<Schedule> {
     })
 }
 
+/// The words of a medicine's name that directions may repeat: words of
+/// letters, three or more long, that mean nothing else in directions
+/// ("Tylenol PM" gives "tylenol"; "pm" is a time of day).
+pub fn name_words(name: &str) -> Vec<String> {
+    let mut words: Vec<String> = name
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 3 && w.chars().all(char::is_alphabetic))
+        .filter(|w| {
+            // Where it goes is never only a name: "1 drop eye" keeps "eye".
+            const PLACES: [&str; 16] = [
+                "eye",
+                "eyes",
+                "ear",
+                "ears",
+                "nose",
+                "nostril",
+                "nostrils",
+                "skin",
+                "mouth",
+                "rectal",
+                "vaginal",
+                "oral",
+                "topical",
+                "nasal",
+                "ophthalmic",
+                "otic",
+            ];
+            !PLACES.contains(w)
+                && DoseUnit::parse(w).is_none()
+                && Mass::unit_of(w).is_none()
+                && Reading::default().one_phrase(&[w]) == 0
+        })
+        .map(str::to_owned)
+        .collect();
+    words.sort();
+    words.dedup();
+    words
+}
+
 /// Bare counts of a supply ("once a day 90 days"): the days a fill lasts,
 /// not a course.
 const SUPPLY_DAYS: [u32; 7] = [28, 30, 56, 60, 84, 90, 100];
@@ -949,6 +995,12 @@ struct Reading {
     or_seen: bool,
     /// "take": units or drops taken are taken by mouth.
     take_said: bool,
+    /// The phrase just read was the medicine's own name (or its device,
+    /// "MDI"): a weight right after it is its strength, not a dose.
+    after_name: bool,
+    name_before: bool,
+    /// "twice weekly", "3 times a week": doses a week, days not named.
+    per_week: Option<u32>,
     reason: Option<String>,
     remove_after_hours: Option<u32>,
     /// "on day 1", "days 2-5": the days of a step, first and last.
@@ -985,6 +1037,15 @@ impl Reading {
             && (self.count.is_some() || times_named)
         {
             self.doubt(&format!("every {h} hours, and a count or times of day"));
+        }
+        if let Some(n) = self.per_week
+            && !self.weekdays.is_empty()
+            && self.weekdays.len() != n as usize
+        {
+            self.doubt(&format!(
+                "{n} times a week, but {} days named",
+                self.weekdays.len()
+            ));
         }
         let some_days = self.weekly || self.every_other_day;
         if some_days && self.count.is_some() {
@@ -1071,6 +1132,7 @@ impl Reading {
             times_named,
             every_hours: self.every_hours,
             weekly: self.weekly,
+            per_week: self.per_week.filter(|n| *n > 1 && weekdays.is_empty()),
             weekdays,
             every_other_day: self.every_other_day,
             route: self.route,
@@ -1178,6 +1240,14 @@ impl Reading {
         }
     }
 
+    fn set_per_week(&mut self, n: u32) {
+        match self.per_week {
+            Some(old) if old != n => self.doubt("two counts a week"),
+            _ => self.per_week = Some(n),
+        }
+        self.weekly = true;
+    }
+
     fn set_every_hours(&mut self, hours: (u32, Option<u32>)) {
         match self.every_hours {
             Some(old) if old != hours => self.doubt("two intervals"),
@@ -1237,6 +1307,7 @@ impl Reading {
     /// Reads the phrase at the start of `w`; returns how many words it used
     /// (0: not understood).
     fn phrase(&mut self, w: &[&str]) -> usize {
+        self.name_before = std::mem::take(&mut self.after_name);
         let used = self.one_phrase(w);
         const JOINERS: [&str; 13] = [
             "and", ",", ".", "or", "take", "use", "inhale", "inject", "chew", "apply", "put",
@@ -1308,6 +1379,11 @@ impl Reading {
             // "once a week, on the same day each week"
             "on" if w.get(1..6) == Some(&["the", "same", "day", "each", "week"]) => {
                 self.weekly = true;
+                6
+            }
+            "on" if w.get(1..6) == Some(&["the", "same", "days", "each", "week"])
+                && self.per_week.is_some() =>
+            {
                 6
             }
             "to" if next == Some("be") && matches!(third, Some("taken" | "used" | "given")) => 3,
@@ -1417,6 +1493,16 @@ impl Reading {
             }
             supply if supply.starts_with('#') && supply[1..].parse::<u32>().is_ok() => 1,
             "max" | "maximum" | "not" | "do" | "no" | "mdd" => self.max_phrase(w),
+            // The medicine's own name, and its device after it.
+            word if self.product.name.iter().any(|n| n == word) => {
+                self.after_name = true;
+                1
+            }
+            "mdi" | "hfa" | "inhaler" if self.name_before => {
+                self.set_route(Route::Inhaled);
+                self.after_name = true;
+                1
+            }
             _ => 0,
         }
     }
@@ -1493,13 +1579,26 @@ impl Reading {
             self.set_quantity(Quantity::of(amount, unit));
             return 1;
         }
-        if let Some(unit) = next.and_then(Mass::unit_of) {
-            self.set_mass(Mass { amount, unit });
-            return 2;
-        }
-        if let Some(unit) = Mass::unit_of(glued) {
-            self.set_mass(Mass { amount, unit });
-            return 1;
+        let mass_unit = next
+            .and_then(Mass::unit_of)
+            .map(|u| (u, 2))
+            .or_else(|| Mass::unit_of(glued).map(|u| (u, 1)));
+        if let Some((unit, used)) = mass_unit {
+            let mass = Mass { amount, unit };
+            if self.name_before {
+                // "albuterol MDI 100 mcg 2 puffs": the strength, named;
+                // it must be the product's.
+                if self
+                    .product
+                    .strength
+                    .is_some_and(|s| (s.micrograms() - mass.micrograms()).abs() > 1e-6)
+                {
+                    self.doubt("a strength that is not the product's");
+                }
+                return used;
+            }
+            self.set_mass(mass);
+            return used;
         }
         if !glued.is_empty() {
             return 0;
@@ -1512,6 +1611,20 @@ impl Reading {
         {
             self.minutes_before = Some((amount * per) as u32);
             return 2;
+        }
+        if matches!(next, Some("times" | "x")) {
+            let week = match (third, w.get(3).copied()) {
+                (Some("a" | "per" | "each" | "every"), Some("week")) => Some(4),
+                (Some("weekly" | "week"), _) => Some(3),
+                _ => None,
+            };
+            if let Some(used) = week {
+                if amount.fract() != 0.0 || !(1.0..=7.0).contains(&amount) {
+                    return 0;
+                }
+                self.set_per_week(amount as u32);
+                return used;
+            }
         }
         if matches!(next, Some("times" | "time" | "x")) {
             let used = match (third, w.get(3).copied()) {
@@ -1644,6 +1757,14 @@ impl Reading {
             ("weekly" | "qwk" | "qweek", _) => {
                 self.weekly = true;
                 1
+            }
+            ("twice" | "thrice", Some("weekly")) => {
+                self.set_per_week(if first == "twice" { 2 } else { 3 });
+                2
+            }
+            ("twice" | "thrice", Some("a" | "per")) if third == Some("week") => {
+                self.set_per_week(if first == "twice" { 2 } else { 3 });
+                3
             }
             ("once", Some("weekly")) | ("every", Some("week")) => {
                 self.weekly = true;
@@ -2191,14 +2312,16 @@ mod tests {
 
     #[test]
     fn never_reads_other_intervals_as_daily() {
-        for sig in [
-            "1 tab once a month",
-            "1 tab twice a week",
-            "1 tab 5 times a day",
-        ] {
+        for sig in ["1 tab once a month", "1 tab 5 times a day"] {
             let s = read_sig(sig);
             assert!(!s.understood(), "{sig} → {s:?}");
         }
+        // Twice a week is read as such, never as a daily count.
+        let s = read_sig("1 tab twice a week");
+        assert_eq!(
+            (s.per_week, s.times.len(), s.doses_per_day()),
+            (Some(2), 0, None)
+        );
         assert!(read_sig("1 tab twice a day").understood());
         // "od" is the right eye, not "once daily".
         assert_eq!(read_sig("1 gtt od qhs").times, vec![Bedtime]);
@@ -2289,6 +2412,7 @@ mod tests {
                 amount: mg,
                 unit: "mg",
             }),
+            name: Vec::new(),
         }
     }
 
@@ -2296,7 +2420,7 @@ mod tests {
     /// pattern: what the reader must make of them now.
     #[test]
     fn an_amount_by_weight_is_kept_and_counted_from_the_strength() {
-        let s = read_sig_for("650 MG EVERY 6 HOURS", tablets_of(325.0));
+        let s = read_sig_for("650 MG EVERY 6 HOURS", &tablets_of(325.0));
         assert!(s.understood(), "{:?}", s.unread);
         assert_eq!(s.quantity, q(2.0, DoseUnit::Tablet));
         assert!(s.counted_from_mass);
@@ -2308,19 +2432,19 @@ mod tests {
         assert_eq!(s.mass.map(|m| m.amount), Some(650.0));
         assert_eq!(s.most_mass_per_day().map(|m| m.amount), Some(2600.0));
         // 650 mg of 500 mg tablets cannot be measured out: quoted.
-        assert!(!read_sig_for("650 mg q6h", tablets_of(500.0)).understood());
+        assert!(!read_sig_for("650 mg q6h", &tablets_of(500.0)).understood());
         // A count and a weight must agree with the strength.
         assert!(
             read_sig_for(
                 "take 1 tablet (20 mg total) by mouth daily",
-                tablets_of(20.0)
+                &tablets_of(20.0)
             )
             .understood()
         );
         assert!(
             !read_sig_for(
                 "take 1 tablet (20 mg total) by mouth daily",
-                tablets_of(10.0)
+                &tablets_of(10.0)
             )
             .understood()
         );
@@ -2388,9 +2512,10 @@ mod tests {
 
     #[test]
     fn bare_counts_take_the_products_unit_or_are_quoted() {
-        let tablets = Product {
+        let tablets = &Product {
             unit: Some(DoseUnit::Tablet),
             strength: None,
+            name: Vec::new(),
         };
         let s = read_sig_for("1 qhs prn insomnia", tablets);
         assert!(s.understood(), "{:?}", s.unread);
@@ -2434,6 +2559,49 @@ mod tests {
         );
         // A bare number of days that is no usual supply is not guessed.
         assert!(!read_sig("1 tab bid 7 days").understood());
+    }
+
+    #[test]
+    fn the_medicines_own_name_and_strength_may_be_repeated() {
+        let albuterol = &Product {
+            unit: Some(DoseUnit::Puff),
+            strength: Some(Mass {
+                amount: 100.0,
+                unit: "mcg",
+            }),
+            name: name_words("Albuterol HFA 100 mcg inhaler"),
+        };
+        assert!(albuterol.name.contains(&"albuterol".to_owned()));
+        let s = read_sig_for("albuterol MDI 100 mcg 2 puffs each morning", albuterol);
+        assert!(s.understood(), "{:?}", s.unread);
+        assert_eq!(s.quantity, q(2.0, DoseUnit::Puff));
+        assert_eq!(s.mass, None);
+        // A strength that is not the product's is not glossed over.
+        assert!(!read_sig_for("albuterol MDI 90 mcg 2 puffs each morning", albuterol).understood());
+        // Without the name known, the words are not read.
+        assert!(!read_sig("albuterol MDI 100 mcg 2 puffs each morning").understood());
+        // A name's time-of-day words stay times: "Tylenol PM" gives "tylenol".
+        assert_eq!(
+            name_words("Tylenol PM Extra Strength 500 mg"),
+            ["extra", "strength", "tylenol"]
+        );
+    }
+
+    #[test]
+    fn doses_a_week_without_days_are_kept() {
+        for sig in [
+            "1 tab twice weekly",
+            "1 tab 2 times a week",
+            "1 tab twice a week",
+        ] {
+            let s = read_sig(sig);
+            assert!(s.understood(), "{sig}: {:?}", s.unread);
+            assert_eq!(s.per_week, Some(2), "{sig}");
+            assert_eq!(s.doses_per_day(), None);
+        }
+        // Days named must be as many as the count.
+        assert!(read_sig("1 tab twice weekly on Monday and Thursday").understood());
+        assert!(!read_sig("1 tab twice weekly on Monday").understood());
     }
 
     #[test]

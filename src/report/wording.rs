@@ -292,10 +292,16 @@ pub fn directions(schedule: &Schedule, written: Option<&str>, language: Language
                 "{verb} {dose} una vez a la semana, cada {}.",
                 ES_DAYS[usize::from(*d) % 7]
             ),
-            ([], true) => format!("{verb} {dose} once a week, on the same day each week."),
-            ([], false) => {
-                format!("{verb} {dose} una vez a la semana, el mismo día cada semana.")
-            }
+            ([], true) => match schedule.per_week {
+                Some(n) => format!("{verb} {dose} {n} times a week, on the same days each week."),
+                None => format!("{verb} {dose} once a week, on the same day each week."),
+            },
+            ([], false) => match schedule.per_week {
+                Some(n) => {
+                    format!("{verb} {dose} {n} veces a la semana, los mismos días cada semana.")
+                }
+                None => format!("{verb} {dose} una vez a la semana, el mismo día cada semana."),
+            },
             (_, true) => format!(
                 "{verb} {dose} every {}.",
                 crate::checks::join_names(&days(&EN_DAYS), "and")
