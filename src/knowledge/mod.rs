@@ -32,6 +32,30 @@ pub const RELEASE: &str = "2026.11-draft";
 pub const FILES: &[(&str, &str)] = &[
     ("ingredients.toml", include_str!("data/ingredients.toml")),
     ("classes.toml", include_str!("data/classes.toml")),
+    (
+        "ingredients-oncology-1.toml",
+        include_str!("data/ingredients-oncology-1.toml"),
+    ),
+    (
+        "ingredients-oncology-2.toml",
+        include_str!("data/ingredients-oncology-2.toml"),
+    ),
+    (
+        "ingredients-anti-infective.toml",
+        include_str!("data/ingredients-anti-infective.toml"),
+    ),
+    (
+        "ingredients-neuro.toml",
+        include_str!("data/ingredients-neuro.toml"),
+    ),
+    (
+        "ingredients-other-1.toml",
+        include_str!("data/ingredients-other-1.toml"),
+    ),
+    (
+        "ingredients-other-2.toml",
+        include_str!("data/ingredients-other-2.toml"),
+    ),
     ("products.toml", include_str!("data/products.toml")),
     (
         "interactions-onc.toml",
