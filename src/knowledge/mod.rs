@@ -66,6 +66,10 @@ pub const FILES: &[(&str, &str)] = &[
         include_str!("data/interactions-cyp.toml"),
     ),
     ("interactions.toml", include_str!("data/interactions.toml")),
+    (
+        "interactions-critical.toml",
+        include_str!("data/interactions-critical.toml"),
+    ),
     ("herb-food.toml", include_str!("data/herb-food.toml")),
     ("allergies.toml", include_str!("data/allergies.toml")),
     ("limits.toml", include_str!("data/limits.toml")),

@@ -3,6 +3,7 @@
 
 mod batch;
 mod commands;
+mod critical;
 mod directions;
 mod helpers;
 mod names;
