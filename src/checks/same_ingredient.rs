@@ -373,20 +373,19 @@ mod tests {
     }
 
     #[test]
-    fn the_lower_acetaminophen_limit_applies_from_65_with_liver_disease_or_alcohol() {
+    fn the_lower_acetaminophen_limit_applies_with_liver_disease_or_alcohol_not_by_age() {
         let young = acetaminophen("1986-05-05", "");
         assert_eq!(young.severity, Severity::Moderate, "{:?}", young.context);
         assert!(young.context.iter().any(|c| c.contains("3325")));
-        // 64 at the review date: still the general maximum.
-        let f = acetaminophen("1962-11-21", "");
-        assert_eq!(f.severity, Severity::Moderate, "{:?}", f.context);
-        let f = acetaminophen("1961-11-20", "");
-        assert_eq!(f.severity, Severity::Major);
-        assert!(
-            f.context.iter().any(|c| c.contains("age 65")),
-            "{:?}",
-            f.context
-        );
+        // Age alone lowers nothing: the cited panel keeps 4 g a day.
+        for born in ["1962-11-21", "1961-11-20", "1940-01-01"] {
+            let f = acetaminophen(born, "");
+            assert_eq!(f.severity, Severity::Moderate, "{born}: {:?}", f.context);
+            assert!(
+                !f.context.iter().any(|c| c.contains("lower maximum")),
+                "{born}"
+            );
+        }
         let f = acetaminophen(
             "1986-05-05",
             "[health]\nconditions = [\"Alcoholic cirrhosis\"]",
