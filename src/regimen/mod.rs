@@ -110,7 +110,7 @@ pub fn product_of(medication: &Medication, resolved: &Resolved) -> Product {
     };
     Product {
         unit,
-        strength: known.or_else(written).filter(|_| unit.is_some()),
+        strength: known.or_else(written),
         name: sig::name_words(&medication.name),
     }
 }

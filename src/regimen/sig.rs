@@ -1190,7 +1190,8 @@ impl Reading {
     /// tablet of 10 mg is not "20 mg total"); a weight beside a count of
     /// more than one, with no strength known, could be either a unit's or
     /// the dose's, unless "total" says so; a weight alone must be a whole
-    /// or half number of units when the strength is known.
+    /// or half number of units when the strength is known, even when the
+    /// unit is not ("2 mg" of "warfarin 5 mg").
     fn check_mass(&mut self) {
         let Some(mass) = self.mass else { return };
         let strength = self.product.strength;
@@ -1207,8 +1208,11 @@ impl Reading {
                     self.doubt("a weight per unit or per dose?");
                 }
             }
-            (None, Some(_)) => {
-                if self.counted().is_none() {
+            (None, Some(s)) => {
+                // "2 mg" of 5 mg tablets cannot be measured out, whether or
+                // not the unit is known.
+                let halves = mass.micrograms() / s.micrograms() * 2.0;
+                if (halves - halves.round()).abs() > 1e-6 || halves < 0.5 {
                     self.doubt("a weight that is not a whole or half unit");
                 }
             }
@@ -2431,8 +2435,20 @@ mod tests {
         assert_eq!(s.quantity, None);
         assert_eq!(s.mass.map(|m| m.amount), Some(650.0));
         assert_eq!(s.most_mass_per_day().map(|m| m.amount), Some(2600.0));
-        // 650 mg of 500 mg tablets cannot be measured out: quoted.
+        // 650 mg of 500 mg tablets cannot be measured out: quoted, and so
+        // is 2 mg of a 5 mg product whose unit is not known.
         assert!(!read_sig_for("650 mg q6h", &tablets_of(500.0)).understood());
+        let five_mg = Product {
+            unit: None,
+            strength: Some(Mass {
+                amount: 5.0,
+                unit: "mg",
+            }),
+            name: Vec::new(),
+        };
+        assert!(!read_sig_for("2 MG Every MONDAY", &five_mg).understood());
+        let s = read_sig_for("10 mg daily", &five_mg);
+        assert!(s.understood() && s.quantity.is_none(), "{s:?}");
         // A count and a weight must agree with the strength.
         assert!(
             read_sig_for(
