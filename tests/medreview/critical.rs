@@ -6,11 +6,8 @@
 //! side. Both were written from the labels and the FDA table of CYP
 //! substrates, inhibitors and inducers, not from this tool's output.
 
-use std::path::Path;
-
-use medreview::checks::{self, Severity};
+use medreview::checks::Severity;
 use medreview::knowledge::Knowledge;
-use medreview::regimen::Regimen;
 
 use crate::helpers::root;
 
@@ -38,16 +35,7 @@ fn table(file: &str) -> Vec<(String, String, String, String)> {
 /// The most severe interaction or herb-food finding naming both medicines,
 /// for a patient of 66 on just these two.
 fn strongest(a: &str, b: &str) -> Option<Severity> {
-    let text = format!(
-        "[patient]\nid = \"T\"\nname = \"T\"\nborn = 1960-01-01\n\
-         [review]\ndate = 2026-11-20\nreviewer = \"R\"\n\
-         [[medications]]\nname = \"{a}\"\n[[medications]]\nname = \"{b}\"\n"
-    );
-    let record = medreview::record::parse(Path::new("pair.toml"), &text).unwrap();
-    let kb = Knowledge::embedded();
-    let regimen = Regimen::new(record, kb);
-    checks::run(&regimen, kb)
-        .findings
+    crate::rules::findings_of(a, b)
         .into_iter()
         .filter(|f| f.check == "interaction" || f.check == "herb-food")
         // About the pair, not one of them alone (the vitamin K food advice

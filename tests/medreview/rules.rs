@@ -197,7 +197,7 @@ fn real_world_pairs_give_the_findings_the_table_says() {
 }
 
 /// Every finding of the record with these two medicines.
-fn findings_of(a: &str, b: &str) -> Vec<Finding> {
+pub fn findings_of(a: &str, b: &str) -> Vec<Finding> {
     let text = format!(
         "[patient]\nid = \"T\"\nname = \"T\"\nborn = 1960-01-01\n\
          [review]\ndate = 2026-11-20\nreviewer = \"R\"\n\
