@@ -349,3 +349,87 @@ fn patient_cases_give_the_findings_the_table_says() {
     assert!(cases >= 40, "only {cases} cases");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Where stopping a medicine suddenly is dangerous (benzodiazepines,
+/// antidepressants, opioids, antiepileptics, beta-blockers, clonidine),
+/// a pair rule's patient text never reads as "stop it": it says not to
+/// stop it on your own, in English and Spanish.
+#[test]
+fn rules_about_medicines_dangerous_to_stop_say_not_to_stop_them_alone() {
+    const DANGEROUS: [&str; 8] = [
+        "benzodiazepine",
+        "ssri",
+        "snri",
+        "tricyclic-antidepressant",
+        "maoi-antidepressant",
+        "opioid",
+        "antiepileptic",
+        "beta-blocker",
+    ];
+    let files: Vec<toml::Table> = medreview::knowledge::FILES
+        .iter()
+        .map(|(_, text)| toml::from_str(text).unwrap())
+        .collect();
+    let tables = |kind: &str| -> Vec<toml::Table> {
+        files
+            .iter()
+            .flat_map(|f| {
+                f.get(kind)
+                    .and_then(|t| t.as_array())
+                    .cloned()
+                    .unwrap_or_default()
+            })
+            .filter_map(|v| v.as_table().cloned())
+            .collect()
+    };
+    let mut dangerous: Vec<String> = vec!["clonidine".into()];
+    for class in tables("class") {
+        if DANGEROUS.contains(&class["id"].as_str().unwrap()) {
+            for m in class["members"].as_array().unwrap() {
+                dangerous.push(m.as_str().unwrap().to_owned());
+            }
+        }
+    }
+    let members = |subject: &str| -> Vec<String> {
+        match subject.strip_prefix("class:") {
+            Some(id) => tables("class")
+                .into_iter()
+                .find(|c| c["id"].as_str() == Some(id))
+                .map(|c| {
+                    c["members"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|m| m.as_str().unwrap().to_owned())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            None => vec![subject.to_owned()],
+        }
+    };
+    let mut silent = Vec::new();
+    let mut checked = 0;
+    for rule in tables("interaction") {
+        let between = rule["between"].as_array().unwrap();
+        let involves = between
+            .iter()
+            .flat_map(|s| members(s.as_str().unwrap()))
+            .any(|m| dangerous.contains(&m));
+        if !involves {
+            continue;
+        }
+        checked += 1;
+        let en = rule["patient"].as_str().unwrap();
+        let es = rule["patient_es"].as_str().unwrap();
+        if !en.contains("on your own") || !es.contains("por su cuenta") {
+            silent.push(rule["id"].as_str().unwrap().to_owned());
+        }
+    }
+    assert!(checked > 50, "only {checked} rules checked");
+    assert!(
+        silent.is_empty(),
+        "{} rules: {}",
+        silent.len(),
+        silent.join(", ")
+    );
+}
