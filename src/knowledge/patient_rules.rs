@@ -164,8 +164,12 @@ fn patient_rule(
             "{owner}: measure needs below or at_least, and they need measure"
         ));
     }
-    if table == "renal" && rule.measure.is_none() {
-        problems.push(format!("{owner}: a renal rule needs a kidney measure"));
+    // A renal rule is about kidney function, or about a blood test the
+    // kidneys govern whatever the function (potassium).
+    if table == "renal" && rule.measure.is_none() && rule.lab.is_none() {
+        problems.push(format!(
+            "{owner}: a renal rule needs a kidney measure or a lab"
+        ));
     }
     match &rule.lab {
         Some(lab) if !LABS.contains(&lab.as_str()) => {
