@@ -11,10 +11,11 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::checks::Checked;
 use crate::checks::Severity;
 use crate::output::{BatchRow, BatchSummary};
-use crate::pipeline::Reviewed;
 use crate::record::Date;
+use crate::regimen::Regimen;
 use crate::report::view::recommended;
 use crate::report::wording::long_date;
 use crate::report::{Document, Typesetter};
@@ -86,14 +87,10 @@ pub struct RecommendationDigest {
 
 impl PatientDigest {
     /// The digest of one checked record.
-    pub fn of(reviewed: &Reviewed) -> PatientDigest {
-        let record = &reviewed.regimen.record;
+    pub fn of(regimen: &Regimen, checked: &Checked) -> PatientDigest {
+        let record = &regimen.record;
         let language = crate::record::Language::En;
-        let open = reviewed
-            .checked
-            .findings
-            .iter()
-            .filter(|f| !f.is_dismissed());
+        let open = checked.findings.iter().filter(|f| !f.is_dismissed());
         let findings = open
             .clone()
             .map(|f| FindingDigest {
@@ -103,7 +100,7 @@ impl PatientDigest {
             })
             .collect();
         let mut recommendations = Vec::new();
-        for f in reviewed.checked.findings.iter().filter(|f| recommended(f)) {
+        for f in checked.findings.iter().filter(|f| recommended(f)) {
             for key in &f.prescribers {
                 let listed = record.prescriber(key);
                 recommendations.push(RecommendationDigest {

@@ -71,8 +71,7 @@ pub fn exercise(bytes: &[u8], kb: &Knowledge) -> Outcome {
         serde_json::to_vec(letter).expect("a letter serialises");
     }
     let findings = checked.findings.len();
-    let reviewed = crate::pipeline::Reviewed { regimen, checked };
-    let digest = crate::batch::PatientDigest::of(&reviewed);
+    let digest = crate::batch::PatientDigest::of(&regimen, &checked);
     serde_json::to_vec(&digest).expect("the digest serialises");
     Outcome::Checked(findings)
 }

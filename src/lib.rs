@@ -21,11 +21,13 @@ pub mod fuzz;
 pub mod knowledge;
 pub mod output;
 pub mod pipeline;
+pub mod process;
 pub mod progress;
 pub mod readability;
 pub mod record;
 pub mod regimen;
 pub mod report;
+pub mod stream;
 pub mod suggest;
 pub mod synthetic;
 pub mod workers;
@@ -42,13 +44,7 @@ use pipeline::Outcome;
 /// The commented example record `medreview init` writes.
 pub const EXAMPLE_RECORD: &str = include_str!("record/example.toml");
 
-/// Exit status: all good.
-pub const EXIT_OK: i32 = 0;
-/// Exit status: a record failed, or `check` found something at `--fail-on`.
-pub const EXIT_FAILED: i32 = 1;
-/// Exit status: the command line or the setup (templates, output folder) is
-/// wrong.
-pub const EXIT_USAGE: i32 = 2;
+pub use process::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 
 /// Runs a parsed command line; returns the exit status.
 pub fn run(cli: Cli) -> i32 {
@@ -206,12 +202,12 @@ pub fn render(paths: &[PathBuf], out: &Path, options: &RenderOptions, w: &mut dy
     let total = files.len();
     let timings = pipeline::Timings::default();
     let mut bar = progress::Bar::new(total, options.progress);
-    let (rows, digests) = pipeline::render_stream(
+    let (rows, digests) = stream::render_stream(
         &files,
         out,
         &typesetter,
         kb,
-        &pipeline::StreamOptions {
+        &stream::StreamOptions {
             jobs,
             incremental: options.incremental,
             journal: Some(journal.clone()),
@@ -363,14 +359,7 @@ pub fn shown(text: &str) -> String {
 /// The peak resident memory of this process in MB (Linux: `VmHWM` of
 /// `/proc/self/status`), or `None` where that is not available.
 fn peak_rss_mb() -> Option<f64> {
-    peak_rss_kb().map(|kb| kb as f64 / 1024.0)
-}
-
-/// The peak resident memory of this process in kB, or `None`.
-pub(crate) fn peak_rss_kb() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
+    process::peak_rss_kb().map(|kb| kb as f64 / 1024.0)
 }
 
 /// `medreview merge`: the shards' summaries and digests combined.

@@ -157,7 +157,7 @@ pub fn serve(out: &Path, templates: Option<&Path>, incremental: bool) -> i32 {
         Ok(t) => t,
         Err(e) => {
             eprintln!("error: {e}");
-            return crate::EXIT_USAGE;
+            return crate::process::EXIT_USAGE;
         }
     };
     let kb = Knowledge::embedded();
@@ -176,15 +176,15 @@ pub fn serve(out: &Path, templates: Option<&Path>, incremental: bool) -> i32 {
         stdout.flush()
     };
     if answer(&Answer::Ready).is_err() {
-        return crate::EXIT_FAILED;
+        return crate::process::EXIT_FAILED;
     }
     for line in std::io::stdin().lock().lines() {
         let Ok(line) = line else {
-            return crate::EXIT_FAILED;
+            return crate::process::EXIT_FAILED;
         };
         let Ok(request) = serde_json::from_str::<Request>(&line) else {
             eprintln!("error: the worker was sent something that is not a record request");
-            return crate::EXIT_USAGE;
+            return crate::process::EXIT_USAGE;
         };
         let path = bytes_path(request.path);
         if dies_on
@@ -204,7 +204,7 @@ pub fn serve(out: &Path, templates: Option<&Path>, incremental: bool) -> i32 {
         );
         let at = row.load_error_at;
         if answer(&Answer::Record { row, at, digest }).is_err() {
-            return crate::EXIT_FAILED;
+            return crate::process::EXIT_FAILED;
         }
     }
     let (compile, export) = typesetter.engine_time();
@@ -214,11 +214,11 @@ pub fn serve(out: &Path, templates: Option<&Path>, incremental: bool) -> i32 {
         compile_ns: u64::try_from(compile.as_nanos()).unwrap_or(u64::MAX),
         export_ns: u64::try_from(export.as_nanos()).unwrap_or(u64::MAX),
         pages: typesetter.pages(),
-        peak_rss_kb: crate::peak_rss_kb().unwrap_or(0),
+        peak_rss_kb: crate::process::peak_rss_kb().unwrap_or(0),
     };
     match answer(&Answer::Done(done)) {
-        Ok(()) => crate::EXIT_OK,
-        Err(_) => crate::EXIT_FAILED,
+        Ok(()) => crate::process::EXIT_OK,
+        Err(_) => crate::process::EXIT_FAILED,
     }
 }
 

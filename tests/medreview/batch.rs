@@ -357,7 +357,8 @@ fn worker_processes_write_the_same_bytes_as_threads() {
 
 #[test]
 fn workers_are_replaced_after_their_share_and_nothing_is_lost() {
-    use medreview::pipeline::{StreamOptions, Timings, discover, render_stream};
+    use medreview::pipeline::{Timings, discover};
+    use medreview::stream::{StreamOptions, render_stream};
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     std::fs::create_dir(&out).unwrap();

@@ -27,7 +27,8 @@ pub use appendix::{AppendixFinding, AppendixMedicine, AppendixView};
 pub use changes::Changes;
 pub use letter::{LetterView, PrescriberView, Recommendation, recommended};
 pub use schedule::{ScheduleRow, ScheduleView};
-pub use summary::{Cover, MedicineLine, StoppedLine, SummaryView, TodoItem, WatchItem};
+pub use summary::{Cover, MedicineLine, StoppedLine, SummaryView, WatchItem};
+pub use todo::TodoItem;
 
 /// What every document shows in its header and footer.
 #[derive(Debug, Serialize)]

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::changes::{Changes, changes};
 use super::schedule::{ScheduleView, schedule};
-use super::todo::TodoPlan;
+use super::todo::{TodoItem, TodoPlan};
 use super::{Header, Labelled, contact, header, prescriber_name};
 use crate::knowledge::Knowledge;
 use crate::record::{Language, Medication};
@@ -46,12 +46,6 @@ pub struct Cover {
     pub contact: Vec<Labelled>,
     pub caregiver: Option<String>,
     pub representative: Option<String>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct TodoItem {
-    pub talked_about: String,
-    pub to_do: String,
 }
 
 #[derive(Debug, Serialize)]

@@ -22,12 +22,20 @@
 //!   marked as left out for room, and the list says how many more there are,
 //!   so nobody reads a short list as "nothing else was found".
 
+use serde::Serialize;
+
 use crate::checks::{Finding, Severity};
 use crate::record::{Audience, Language, MedicineType, Record};
 use crate::regimen::Regimen;
-
-use super::summary::TodoItem;
 use crate::report::plain::explain;
+
+/// One row of the patient's to-do list: what was talked about, and what
+/// the patient does about it.
+#[derive(Debug, Serialize)]
+pub struct TodoItem {
+    pub talked_about: String,
+    pub to_do: String,
+}
 
 /// The most findings one item speaks of.
 const MAX_PER_ITEM: usize = 2;
