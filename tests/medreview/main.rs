@@ -6,6 +6,7 @@ mod commands;
 mod critical;
 mod directions;
 mod helpers;
+mod layers;
 mod names;
 mod packet;
 mod readme;
