@@ -220,8 +220,7 @@ fn lower_limit<'k>(cx: &CheckContext<'k>, ingredient: &str) -> Option<(&'k Limit
 /// really takes it in words the sig reader understands ("2 tabs q4h").
 fn taken_schedule(med: &MedicineUse) -> Option<Schedule> {
     let taking = med.medication.taking.as_deref()?;
-    let product = crate::regimen::product_of(&med.medication, &med.resolved);
-    let schedule = read_sig_for(taking, &product);
+    let schedule = read_sig_for(taking, &med.product);
     (schedule.understood()
         && (schedule.most_per_day().is_some() || schedule.most_mass_per_day().is_some()))
     .then_some(schedule)

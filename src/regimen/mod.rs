@@ -30,6 +30,10 @@ pub struct MedicineUse {
     pub resolved: Resolved,
     /// Class ids of all its ingredients, sorted, without repeats.
     pub classes: Vec<String>,
+    /// What its directions are counted in (unit, strength, name words),
+    /// for reading other directions of it (`taking`) the same way.
+    #[serde(skip)]
+    pub product: Product,
     pub schedule: Schedule,
 }
 
@@ -44,12 +48,14 @@ impl MedicineUse {
             .collect();
         classes.sort();
         classes.dedup();
-        let schedule = sig::schedule_of(medication, &product_of(medication, &resolved));
+        let product = product_of(medication, &resolved);
+        let schedule = sig::schedule_of(medication, &product);
         MedicineUse {
             index,
             medication: medication.clone(),
             resolved,
             classes,
+            product,
             schedule,
         }
     }

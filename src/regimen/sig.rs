@@ -246,11 +246,10 @@ pub struct Mass {
 impl Mass {
     /// The amount in micrograms, to compare masses written in other units.
     pub fn micrograms(self) -> f64 {
-        match self.unit {
-            "g" => self.amount * 1_000_000.0,
-            "mg" => self.amount * 1000.0,
-            _ => self.amount,
-        }
+        use crate::knowledge::Unit;
+        Unit::parse(self.unit)
+            .and_then(|u| u.convert(self.amount, Unit::Mcg))
+            .unwrap_or(self.amount)
     }
 
     /// "mg", "mcg" or "g" as written ("MG", "gram").
@@ -959,8 +958,6 @@ struct Reading {
     count: Option<u32>,
     /// Times named: "at bedtime", "qam", "with breakfast".
     named: Vec<DoseTime>,
-    /// A time named by a time-of-day phrase, not only through a meal.
-    named_plain: bool,
     /// The times named by time-of-day phrases and by meals.
     plain_times: Vec<DoseTime>,
     meal_times: Vec<DoseTime>,
@@ -1051,7 +1048,9 @@ impl Reading {
         if some_days && self.count.is_some() {
             self.doubt("a daily count on some days only");
         }
-        if (self.weekly && self.named_plain) || (some_days && self.every_hours.is_some()) {
+        if (self.weekly && !self.plain_times.is_empty())
+            || (some_days && self.every_hours.is_some())
+        {
             self.doubt("a time of day on some days only");
         }
         if self.weekly && self.every_other_day {
@@ -1088,7 +1087,7 @@ impl Reading {
         {
             self.route = Some(Route::Mouth);
         }
-        if self.named_plain
+        if !self.plain_times.is_empty()
             && let Some(t) = self
                 .meal_times
                 .iter()
@@ -1156,9 +1155,7 @@ impl Reading {
     fn check_route(&mut self) {
         let unit = self.quantity.map(|q| q.unit).or(self.product.unit);
         let fits = match (self.route, unit) {
-            (None | Some(Route::Mouth), Some(DoseUnit::Puff | DoseUnit::Patch)) => {
-                self.route.is_none()
-            }
+            (Some(Route::Mouth), Some(DoseUnit::Puff | DoseUnit::Patch)) => false,
             (None | Some(Route::Mouth), _) => true,
             (Some(Route::Chew), u) => matches!(u, None | Some(DoseUnit::Tablet)),
             (Some(Route::Inhaled), u) => matches!(u, None | Some(DoseUnit::Puff)),
@@ -1292,14 +1289,13 @@ impl Reading {
     /// second one must be joined to the first ("qam and qhs", "in the
     /// morning, at noon"): "qam at bedtime" is two readings.
     fn name_time(&mut self, t: DoseTime) {
-        if self.named_plain && !self.joined && !self.plain_times.contains(&t) {
+        if !self.plain_times.is_empty() && !self.joined && !self.plain_times.contains(&t) {
             // "every night at bedtime" names one time twice, and is fine.
             self.doubt("two times of day not joined");
         }
         self.joined = false;
         self.named.push(t);
         self.plain_times.push(t);
-        self.named_plain = true;
     }
 
     /// A time of day a meal sets ("with breakfast").
@@ -1423,34 +1419,25 @@ impl Reading {
                 self.set_route(Route::Skin);
                 1
             }
-            "prn" => {
-                self.as_needed = true;
-                1 + self.reason(&w[1..])
-            }
+            "prn" => 1 + self.as_needed_phrase(&w[1..]),
             "as" | "if" | "when" if matches!(next, Some("needed" | "required")) => {
-                self.as_needed = true;
-                2 + self.reason(&w[2..])
+                2 + self.as_needed_phrase(&w[2..])
             }
-            "for" => {
-                // "every day for pain": what it is for.
-                let before = self.as_needed_for.take();
-                let used = self.reason(&w[1..]);
-                let read = self.as_needed_for.take();
-                self.as_needed_for = before;
-                match (used, read) {
-                    (0, _) | (_, None) => 0,
-                    (used, Some(text)) => {
-                        if self.as_needed && self.as_needed_for.is_none() {
-                            self.as_needed_for = Some(text);
-                        } else if self.reason.is_some() {
-                            self.doubt("two reasons");
-                        } else {
-                            self.reason = Some(text);
-                        }
-                        1 + used
+            // "every day for pain": what it is for (what an as-needed dose
+            // is for, when none was said yet).
+            "for" => match Reading::reason(&w[1..]) {
+                (0, _) | (_, None) => 0,
+                (used, Some(text)) => {
+                    if self.as_needed && self.as_needed_for.is_none() {
+                        self.as_needed_for = Some(text);
+                    } else if self.reason.is_some() {
+                        self.doubt("two reasons");
+                    } else {
+                        self.reason = Some(text);
                     }
+                    1 + used
                 }
-            }
+            },
             "with" => self.with_meal(&w[1..]).map_or(0, |n| n + 1),
             "after" => self.with_meal(&w[1..]).map_or(0, |n| n + 1),
             "wc" | "pc" => {
@@ -2006,7 +1993,7 @@ impl Reading {
     }
 
     /// After "prn": the reason, up to a word that starts another phrase.
-    fn reason(&mut self, w: &[&str]) -> usize {
+    fn reason(w: &[&str]) -> (usize, Option<String>) {
         let (skip, w) = match w.first() {
             Some(&"for") => (1, &w[1..]),
             _ => (0, w),
@@ -2027,10 +2014,19 @@ impl Reading {
             })
             .unwrap_or(w.len());
         if len == 0 {
-            return 0;
+            return (0, None);
         }
-        self.as_needed_for = Some(w[..len].join(" "));
-        skip + len
+        (skip + len, Some(w[..len].join(" ")))
+    }
+
+    /// "prn pain", "as needed for nausea": as needed, and what for.
+    fn as_needed_phrase(&mut self, w: &[&str]) -> usize {
+        self.as_needed = true;
+        let (used, text) = Reading::reason(w);
+        if text.is_some() {
+            self.as_needed_for = text;
+        }
+        used
     }
 
     /// After "with" or "after": a meal, meaning with food (and at that

@@ -142,37 +142,16 @@ fn schedule_verb(schedule: &Schedule, language: Language) -> &'static str {
         .quantity
         .map(|q| q.unit)
         .or(schedule.product_unit.filter(|_| schedule.mass.is_some()));
-    let en = language == Language::En;
-    match (schedule.route, unit) {
-        (Some(Route::Chew), _) => {
-            if en {
-                "Chew"
-            } else {
-                "Mastique"
-            }
-        }
-        (Some(Route::Injected), _) => {
-            if en {
-                "Inject"
-            } else {
-                "Inyecte"
-            }
-        }
-        (Some(Route::Skin), None | Some(DoseUnit::Application)) => {
-            if en {
-                "Apply"
-            } else {
-                "Aplique"
-            }
-        }
-        (Some(Route::Mouth), Some(DoseUnit::Unit | DoseUnit::Drop)) => {
-            if en {
-                "Take"
-            } else {
-                "Tome"
-            }
-        }
-        (_, unit) => verb(unit, language),
+    let (en, es) = match (schedule.route, unit) {
+        (Some(Route::Chew), _) => ("Chew", "Mastique"),
+        (Some(Route::Injected), _) => ("Inject", "Inyecte"),
+        (Some(Route::Skin), None | Some(DoseUnit::Application)) => ("Apply", "Aplique"),
+        (Some(Route::Mouth), Some(DoseUnit::Unit | DoseUnit::Drop)) => ("Take", "Tome"),
+        (_, unit) => return verb(unit, language),
+    };
+    match language {
+        Language::En => en,
+        Language::Es => es,
     }
 }
 

@@ -45,15 +45,13 @@ fn strongest(a: &str, b: &str) -> Option<Severity> {
         .max()
 }
 
+/// A table's severity word ("major"), as the knowledge base spells it, or
+/// `None` for "none".
 fn severity(word: &str) -> Option<Severity> {
-    match word {
-        "contraindicated" => Some(Severity::Contraindicated),
-        "major" => Some(Severity::Major),
-        "moderate" => Some(Severity::Moderate),
-        "minor" => Some(Severity::Minor),
-        "none" => None,
-        other => panic!("unknown severity {other:?}"),
-    }
+    (word != "none").then(|| {
+        serde_json::from_value(serde_json::Value::String(word.to_owned()))
+            .unwrap_or_else(|e| panic!("unknown severity {word:?}: {e}"))
+    })
 }
 
 /// Every name in the tables resolves: a pair the knowledge base cannot
