@@ -403,15 +403,8 @@ impl Schedule {
             let doses = self.most_doses_per_day()?;
             return Some(Quantity::of(q.most() * f64::from(doses), q.unit));
         }
-        let unit = self.steps.first()?.quantity?.unit;
-        self.steps
-            .iter()
-            .map(|s| {
-                let q = s.quantity.filter(|q| q.unit == unit)?;
-                Some(q.amount * s.times.len().max(1) as f64)
-            })
-            .try_fold(0.0_f64, |most, day| Some(most.max(day?)))
-            .map(|amount| Quantity::of(amount, unit))
+        self.most_step_day(|s| s.quantity.map(|q| (q.amount, q.unit)))
+            .map(|(amount, unit)| Quantity::of(amount, unit))
     }
 
     /// The most taken in one day by weight, when the directions give the
@@ -421,21 +414,30 @@ impl Schedule {
         if self.steps.is_empty() {
             let mass = self.mass?;
             let doses = self.most_doses_per_day()?;
-            // A range of tablets with a weight per dose is not read.
             return Some(Mass {
                 amount: mass.amount * f64::from(doses),
                 unit: mass.unit,
             });
         }
-        let unit = self.steps.first()?.mass?.unit;
+        self.most_step_day(|s| s.mass.map(|m| (m.amount, m.unit)))
+            .map(|(amount, unit)| Mass { amount, unit })
+    }
+
+    /// The largest day of a taper: each step's amount at a time times its
+    /// doses, when every step gives the amount in the first step's unit.
+    fn most_step_day<U: PartialEq + Copy>(
+        &self,
+        amount: impl Fn(&Step) -> Option<(f64, U)>,
+    ) -> Option<(f64, U)> {
+        let unit = amount(self.steps.first()?)?.1;
         self.steps
             .iter()
             .map(|s| {
-                let m = s.mass.filter(|m| m.unit == unit)?;
-                Some(m.amount * s.times.len().max(1) as f64)
+                let (at_once, _) = amount(s).filter(|(_, u)| *u == unit)?;
+                Some(at_once * s.times.len().max(1) as f64)
             })
             .try_fold(0.0_f64, |most, day| Some(most.max(day?)))
-            .map(|amount| Mass { amount, unit })
+            .map(|most| (most, unit))
     }
 
     /// How many days the whole taper lasts, when its last step ends.
