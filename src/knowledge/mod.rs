@@ -70,6 +70,10 @@ pub const FILES: &[(&str, &str)] = &[
         "interactions-critical.toml",
         include_str!("data/interactions-critical.toml"),
     ),
+    (
+        "interactions-qt.toml",
+        include_str!("data/interactions-qt.toml"),
+    ),
     ("herb-food.toml", include_str!("data/herb-food.toml")),
     ("allergies.toml", include_str!("data/allergies.toml")),
     ("limits.toml", include_str!("data/limits.toml")),

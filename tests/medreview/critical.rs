@@ -96,6 +96,9 @@ fn critical_pairs_fire_at_their_severity() {
         pairs.len(),
         share * 100.0
     );
+    for line in &missed {
+        eprintln!("  missed: {line}");
+    }
     assert!(
         share >= FLOOR,
         "{passed} of {} ({:.1}%) below the floor {FLOOR}; missed:\n{}",

@@ -293,56 +293,77 @@ fn the_patient_rule_tables_meet_their_minimums() {
 
 /// Real-world patient cases: kidney bands and doses, liver, age 64 and 65,
 /// drug–condition pairs, combinations, durations and symptoms, each firing
-/// at the severity the table says, or not at all (`patients.tsv`).
+/// at the severity the table says, or not at all (`patients.tsv`, and
+/// `patients-<topic>.tsv` beside it, same shape).
 #[test]
 fn patient_cases_give_the_findings_the_table_says() {
     let kb = Knowledge::embedded();
-    let table = std::fs::read_to_string(root().join("tests/medreview/patients.tsv")).unwrap();
+    let mut tables: Vec<_> = std::fs::read_dir(root().join("tests/medreview"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy();
+            name.starts_with("patients") && name.ends_with(".tsv")
+        })
+        .collect();
+    tables.sort();
+    assert!(tables.len() >= 1, "no patients*.tsv");
     let mut failures = Vec::new();
     let mut cases = 0;
-    for (n, line) in table.lines().enumerate() {
-        if line.starts_with('#') || line.trim().is_empty() {
-            continue;
-        }
-        let cells: Vec<&str> = line.split('\t').collect();
-        assert_eq!(cells.len(), 3, "line {}: {line}", n + 1);
-        let body = cells[1].replace("\\n", "\n");
-        let (patient, rest): (Vec<&str>, Vec<&str>) =
-            body.lines().partition(|l| l.starts_with("patient."));
-        let patient: Vec<&str> = patient.iter().map(|l| &l["patient.".len()..]).collect();
-        let text = format!(
-            "[patient]\nid = \"T\"\nname = \"T\"\nborn = {}\n{}\n\
+    for (file, table) in tables.iter().map(|p| {
+        (
+            p.file_name().unwrap().to_string_lossy().into_owned(),
+            std::fs::read_to_string(p).unwrap(),
+        )
+    }) {
+        for (n, line) in table.lines().enumerate() {
+            if line.starts_with('#') || line.trim().is_empty() {
+                continue;
+            }
+            let cells: Vec<&str> = line.split('\t').collect();
+            assert_eq!(cells.len(), 3, "{file} line {}: {line}", n + 1);
+            let body = cells[1].replace("\\n", "\n");
+            let (patient, rest): (Vec<&str>, Vec<&str>) =
+                body.lines().partition(|l| l.starts_with("patient."));
+            let patient: Vec<&str> = patient.iter().map(|l| &l["patient.".len()..]).collect();
+            let text = format!(
+                "[patient]\nid = \"T\"\nname = \"T\"\nborn = {}\n{}\n\
              [review]\ndate = 2026-11-20\nreviewer = \"R\"\n\n{}\n",
-            cells[0],
-            patient.join("\n"),
-            rest.join("\n")
-        );
-        let record = medreview::record::parse(Path::new("case.toml"), &text)
-            .unwrap_or_else(|e| panic!("line {}: {e}", n + 1));
-        let found = checks::run(&Regimen::new(record, kb), kb).findings;
-        cases += 1;
-        for expect in cells[2].split_whitespace() {
-            let (id, severity, absent) = match expect.strip_prefix('!') {
-                Some(id) => (id, None, true),
-                None => match expect.split_once('=') {
-                    Some((id, s)) => (id, Some(s), false),
-                    None => (expect, None, false),
-                },
-            };
-            let hit = found.iter().find(|f| f.id == id);
-            let ok = match (hit, absent, severity) {
-                (Some(_), true, _) => false,
-                (None, true, _) => true,
-                (None, false, _) => false,
-                (Some(f), false, Some(s)) => f.severity.as_str() == s,
-                (Some(_), false, None) => true,
-            };
-            if !ok {
-                let got: Vec<String> = found
-                    .iter()
-                    .map(|f| format!("{}={}", f.id, f.severity.as_str()))
-                    .collect();
-                failures.push(format!("line {}: {expect}; got {}", n + 1, got.join(" ")));
+                cells[0],
+                patient.join("\n"),
+                rest.join("\n")
+            );
+            let record = medreview::record::parse(Path::new("case.toml"), &text)
+                .unwrap_or_else(|e| panic!("{file} line {}: {e}", n + 1));
+            let found = checks::run(&Regimen::new(record, kb), kb).findings;
+            cases += 1;
+            for expect in cells[2].split_whitespace() {
+                let (id, severity, absent) = match expect.strip_prefix('!') {
+                    Some(id) => (id, None, true),
+                    None => match expect.split_once('=') {
+                        Some((id, s)) => (id, Some(s), false),
+                        None => (expect, None, false),
+                    },
+                };
+                let hit = found.iter().find(|f| f.id == id);
+                let ok = match (hit, absent, severity) {
+                    (Some(_), true, _) => false,
+                    (None, true, _) => true,
+                    (None, false, _) => false,
+                    (Some(f), false, Some(s)) => f.severity.as_str() == s,
+                    (Some(_), false, None) => true,
+                };
+                if !ok {
+                    let got: Vec<String> = found
+                        .iter()
+                        .map(|f| format!("{}={}", f.id, f.severity.as_str()))
+                        .collect();
+                    failures.push(format!(
+                        "{file} line {}: {expect}; got {}",
+                        n + 1,
+                        got.join(" ")
+                    ));
+                }
             }
         }
     }
