@@ -591,7 +591,7 @@ fn finding(cx: &CheckContext) -> Option<Finding> {
 }
 
 fn number(v: f64) -> String {
-    super::same_ingredient::number(v)
+    super::daily::number(v)
 }
 
 #[cfg(test)]

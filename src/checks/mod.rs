@@ -9,6 +9,8 @@
 mod adherence;
 mod allergy;
 pub mod complexity;
+mod daily;
+mod dose;
 mod duplicate_therapy;
 mod hepatic;
 mod herb_food;
@@ -129,6 +131,7 @@ pub static REGISTRY: &[&dyn Check] = &[
     &interaction::Interaction,
     &herb_food::HerbFood,
     &same_ingredient::SameIngredient,
+    &dose::Dose,
     &duplicate_therapy::DuplicateTherapy,
     &allergy::Allergy,
     &renal::Renal,

@@ -98,6 +98,16 @@ fn subjects(med: &MedicineUse) -> Vec<String> {
     s
 }
 
+/// Whether the patient takes a medicine holding one of `subjects`
+/// (ingredients or `class:<id>`).
+fn taking_any(cx: &CheckContext, subjects: &[String]) -> bool {
+    !subjects.is_empty()
+        && cx.regimen.active().any(|m| {
+            m.ingredient_names()
+                .any(|i| subjects.iter().any(|s| cx.kb.matches(s, &[], i)))
+        })
+}
+
 fn duration_rule(cx: &CheckContext, med: &MedicineUse) -> Option<Finding> {
     let (days, since) = days_on_list(cx, med)?;
     let conditions = cx
@@ -109,6 +119,7 @@ fn duration_rule(cx: &CheckContext, med: &MedicineUse) -> Option<Finding> {
             && days > i64::from(r.max_days)
             && (!r.as_needed_only || med.schedule.as_needed)
             && !r.unless.iter().any(|c| conditions.contains(&c.as_str()))
+            && !taking_any(cx, &r.unless_taking)
     })?;
     let name = &med.medication.name;
     let patient = cx.say(rule.patient.clone(), rule.patient_es.clone());

@@ -117,6 +117,7 @@ pub fn lab(labs: &Labs, name: &str) -> Option<LabValue> {
 /// The facts of a record that patient rules test, worked out once.
 pub struct Facts<'a> {
     pub record: &'a Record,
+    pub regimen: &'a Regimen,
     pub age: i32,
     /// Condition ids the record's conditions name, sorted.
     pub conditions: Vec<&'a str>,
@@ -126,9 +127,19 @@ impl<'a> Facts<'a> {
     pub fn new(regimen: &'a Regimen, kb: &'a Knowledge) -> Facts<'a> {
         Facts {
             record: &regimen.record,
+            regimen,
             age: regimen.record.age(),
             conditions: kb.record_conditions(&regimen.record.health.conditions),
         }
+    }
+
+    /// The first active medicine holding one of `subjects` (ingredients or
+    /// `class:<id>`), if the patient takes one.
+    pub fn taking(&self, kb: &Knowledge, subjects: &[String]) -> Option<&'a MedicineUse> {
+        self.regimen.active().find(|m| {
+            m.ingredient_names()
+                .any(|i| subjects.iter().any(|s| kb.matches(s, &[], i)))
+        })
     }
 }
 
@@ -190,6 +201,19 @@ fn weigh(
         }
         context.push(format!("{}{}", lab_text(name, v.value), dated(v)));
     }
+    if let Some(most) = rule.weight_at_most {
+        let weight = facts.record.patient.weight_kg?;
+        if weight > most {
+            return None;
+        }
+        context.push(format!("weight {} kg", number(weight)));
+    }
+    if rule.release.is_some_and(|r| r != med.release()) {
+        return None;
+    }
+    if facts.taking(kb, &rule.unless_taking).is_some() {
+        return None;
+    }
     if let Some(min) = rule.drinks_at_least {
         let drinks = facts.record.health.alcohol_drinks_per_week?;
         if drinks < min {
@@ -199,7 +223,7 @@ fn weigh(
     }
     if let Some(max) = rule.max_daily {
         let limit = format!("{} {} a day", number(max.amount), max.unit.as_str());
-        match super::same_ingredient::most_per_day(med, ingredient, max.unit) {
+        match super::daily::most_per_day(med, ingredient, max.unit) {
             Some(taken) if taken <= max.amount + 1e-9 => return None,
             Some(taken) => context.push(format!(
                 "takes up to {} {} of {ingredient} a day; the limit here is {limit}",
@@ -436,7 +460,7 @@ fn dated(v: LabValue) -> String {
 }
 
 fn number(value: f64) -> String {
-    super::same_ingredient::number(value)
+    super::daily::number(value)
 }
 
 #[cfg(test)]

@@ -3,12 +3,11 @@
 
 use std::collections::BTreeMap;
 
+use super::daily::{most_per_day, number, taken_schedule};
 use super::{
     Check, CheckContext, CheckDoc, Finding, Severity, finding_id, join_names, prescribers_of,
 };
-use crate::knowledge::{Amount, Limit, LimitWhen, Unit};
-use crate::regimen::sig::read_sig_for;
-use crate::regimen::{DoseUnit, MedicineUse, Schedule};
+use crate::regimen::MedicineUse;
 
 pub struct SameIngredient;
 
@@ -52,11 +51,8 @@ impl Check for SameIngredient {
 fn finding(cx: &CheckContext, ingredient: &str, meds: &[&MedicineUse]) -> Finding {
     let names: Vec<String> = meds.iter().map(|m| m.medication.name.clone()).collect();
     let info = cx.kb.ingredient(ingredient);
-    let lower = lower_limit(cx, ingredient);
-    let max = match lower {
-        Some((limit, _)) => Some(limit.max_daily),
-        None => info.and_then(|i| i.max_daily),
-    };
+    let lower = super::daily::maximum(cx, ingredient, meds, false);
+    let max = lower.as_ref().map(|m| m.amount);
     let per_med: Vec<Option<f64>> = meds
         .iter()
         .map(|m| max.and_then(|max| most_per_day(m, ingredient, max.unit)))
@@ -88,8 +84,8 @@ fn finding(cx: &CheckContext, ingredient: &str, meds: &[&MedicineUse]) -> Findin
         })
         .collect();
     let over = max.is_some_and(|m| at_least > m.amount);
-    if let Some((_, why)) = &lower {
-        context.push(why.clone());
+    if let Some(why) = lower.as_ref().and_then(|m| m.why.clone()) {
+        context.push(why);
     }
     if let Some(m) = max {
         let together = match total {
@@ -147,7 +143,7 @@ fn finding(cx: &CheckContext, ingredient: &str, meds: &[&MedicineUse]) -> Findin
         _ => String::new(),
     };
     let mut evidence = vec![DOC.references[0].to_owned()];
-    if let Some((limit, _)) = &lower {
+    if let Some(limit) = lower.as_ref().and_then(|m| m.limit) {
         evidence.extend(limit.sources.iter().cloned());
     }
     if let Some(i) = info {
@@ -179,106 +175,11 @@ fn finding(cx: &CheckContext, ingredient: &str, meds: &[&MedicineUse]) -> Findin
     }
 }
 
-/// The lowest of the knowledge base's lower limits for `ingredient` that
-/// applies to this patient, with the reason, if any applies.
-fn lower_limit<'k>(cx: &CheckContext<'k>, ingredient: &str) -> Option<(&'k Limit, String)> {
-    let record = &cx.regimen.record;
-    let liver = record
-        .health
-        .conditions
-        .iter()
-        .find(|c| cx.kb.conditions_in(c).contains(&"liver-disease"));
-    cx.kb
-        .limits()
-        .iter()
-        .filter(|l| l.ingredient == ingredient)
-        .filter_map(|l| {
-            let why = match l.when {
-                LimitWhen::OlderAdult => {
-                    (record.age() >= 65).then(|| format!("age {}", record.age()))
-                }
-                LimitWhen::LiverDisease => liver.map(|c| format!("condition: {c}")),
-                LimitWhen::Alcohol => record
-                    .health
-                    .alcohol_drinks_per_week
-                    .filter(|n| *n >= l.min_drinks_per_week.unwrap_or(0))
-                    .map(|n| format!("{n} alcoholic drinks a week")),
-            }?;
-            Some((
-                l,
-                format!(
-                    "lower maximum of {} {} a day applies ({why})",
-                    number(l.max_daily.amount),
-                    l.max_daily.unit.as_str()
-                ),
-            ))
-        })
-        .min_by(|a, b| a.0.max_daily.amount.total_cmp(&b.0.max_daily.amount))
-}
-
-/// The schedule read from `taking`, when the reviewer wrote how the patient
-/// really takes it in words the sig reader understands ("2 tabs q4h").
-fn taken_schedule(med: &MedicineUse) -> Option<Schedule> {
-    let taking = med.medication.taking.as_deref()?;
-    let schedule = read_sig_for(taking, &med.product);
-    (schedule.understood()
-        && (schedule.most_per_day().is_some() || schedule.most_mass_per_day().is_some()))
-    .then_some(schedule)
-}
-
-/// The most of `ingredient` a medicine gives in a day, as taken where the
-/// record says how it is taken, else as directed, in `unit`.
-pub(super) fn most_per_day(med: &MedicineUse, ingredient: &str, unit: Unit) -> Option<f64> {
-    let taken = taken_schedule(med);
-    let schedule = taken.as_ref().unwrap_or(&med.schedule);
-    if schedule.quantity.is_none()
-        && let Some(mass) = schedule.most_mass_per_day()
-    {
-        // "650 mg every 6 hours" of a product of this one ingredient: the
-        // weight is the ingredient's.
-        let only = match &med.resolved.ingredients[..] {
-            [one] => one.name == ingredient,
-            _ => false,
-        };
-        return only
-            .then(|| Unit::parse(mass.unit)?.convert(mass.amount, unit))
-            .flatten();
-    }
-    let per_unit: Amount = med
-        .resolved
-        .ingredients
-        .iter()
-        .find(|i| i.name == ingredient)?
-        .amount?;
-    let day = schedule.most_per_day()?;
-    let units_per_day = match (day.unit, per_volume_ml(med.resolved.per.as_deref())) {
-        (DoseUnit::Ml, Some(volume)) => day.amount / volume,
-        (DoseUnit::Tablet | DoseUnit::Capsule | DoseUnit::Dose, None) => day.amount,
-        _ => return None,
-    };
-    per_unit.unit.convert(per_unit.amount * units_per_day, unit)
-}
-
-/// "30 mL" → 30; a per-unit product ("tablet") → None.
-fn per_volume_ml(per: Option<&str>) -> Option<f64> {
-    let per = per?.to_lowercase();
-    let number = per.strip_suffix("ml")?.trim();
-    number.parse().ok()
-}
-
-/// An amount as printed: whole numbers without a decimal point.
-pub(super) fn number(value: f64) -> String {
-    if value.fract() == 0.0 {
-        format!("{}", value as i64)
-    } else {
-        format!("{value:.1}")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::checks::fixtures::{findings, regimen, regimen_born};
+    use crate::knowledge::Unit;
 
     #[test]
     fn fires_for_acetaminophen_in_a_cold_medicine_and_a_pain_reliever() {

@@ -19,7 +19,7 @@ pub use model::{Advice, DurationRule, KidneyMeasure, PatientRule, SideEffectRule
 pub use model::{
     AllergyGroup, Amount, Class, Condition, CrossReaction, Exposure, FoodRule, Ingredient,
     IngredientKind, IntendedCombination, InteractionRule, Limit, LimitWhen, PairCheck, Product,
-    ProductType, Severity, Unit,
+    ProductType, Release, Severity, Unit,
 };
 use patient_rules::PatientRules;
 pub use resolve::{Resolved, ResolvedIngredient};

@@ -172,6 +172,17 @@ pub struct Ingredient {
     pub get_help_if_es: Vec<String>,
     /// The labelled maximum total per day for adults, where one exists.
     pub max_daily: Option<Amount>,
+    /// The labelled maximum per day of its prescription products, where it
+    /// is higher than `max_daily` from the over-the-counter Drug Facts
+    /// (ibuprofen: 1200 mg over the counter, 3200 mg on prescription).
+    pub max_daily_prescription: Option<Amount>,
+    /// The labelled maximum per day of its extended-release products, where
+    /// it differs from `max_daily` (zolpidem: 10 mg, 12.5 mg extended).
+    pub max_daily_extended_release: Option<Amount>,
+    /// Taken once a week in (almost) every use: a schedule of several days
+    /// a week is a dosing error its labels warn of (oral methotrexate).
+    #[serde(default)]
+    pub once_weekly: bool,
     /// The usual longest course for a short-term medicine.
     pub short_term_days: Option<u32>,
     pub sources: Vec<String>,
@@ -393,8 +404,25 @@ pub struct Limit {
     pub when: LimitWhen,
     /// Alcohol only: applies from this many drinks a week.
     pub min_drinks_per_week: Option<u32>,
+    /// Only for products of this release (zolpidem: 5 mg immediate-release,
+    /// 6.25 mg extended-release for older adults).
+    pub release: Option<Release>,
     pub max_daily: Amount,
+    /// The label's recommended dose for these patients rather than a
+    /// maximum (zolpidem for women): above it is worth a word with the
+    /// prescriber (`moderate`), not an overdose (`major`).
+    #[serde(default)]
+    pub recommended: bool,
     pub sources: Vec<String>,
+}
+
+/// Immediate- or extended-release: read from the medicine's name, form and
+/// strength ("ER", "XR", "XL", "CR", "SR", "LA", "extended-release").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Release {
+    Immediate,
+    Extended,
 }
 
 /// Which patients a [`Limit`] is for.
@@ -407,6 +435,8 @@ pub enum LimitWhen {
     LiverDisease,
     /// The record's drinks per week reach `min_drinks_per_week`.
     Alcohol,
+    /// The record's `sex` is `female`.
+    Female,
 }
 
 /// A known condition and the words records use for it; checks refer to
@@ -435,6 +465,9 @@ pub struct Condition {
 /// - `lab` with `lab_at_least` / `lab_below`: a lab value in that range;
 /// - `drinks_at_least`: alcohol drinks a week;
 /// - `min_age` (65 for every `older-adult` rule when not given);
+/// - `weight_at_most`: the recorded weight, in kg;
+/// - `release`: the medicine is of that release (immediate or extended);
+/// - `unless_taking`: the patient takes none of these;
 /// - `max_daily`: the dose the patient takes is above this (when the dose
 ///   cannot be worked out the rule fires and says so);
 /// - `count_at_least`: that many different medicines of the `class:`
@@ -468,6 +501,14 @@ pub struct PatientRule {
     pub lab_below: Option<f64>,
     pub drinks_at_least: Option<u32>,
     pub min_age: Option<u32>,
+    /// The record's weight is known and at most this (kg).
+    pub weight_at_most: Option<f64>,
+    /// Only products of this release.
+    pub release: Option<Release>,
+    /// Does not fire while the patient also takes one of these
+    /// (ingredients or `class:<id>`): a use the source exempts.
+    #[serde(default)]
+    pub unless_taking: Vec<String>,
     pub max_daily: Option<Amount>,
     pub count_at_least: Option<u32>,
     pub score_at_least: Option<u32>,
@@ -521,6 +562,11 @@ pub struct DurationRule {
     pub as_needed_only: bool,
     #[serde(default)]
     pub unless: Vec<String>,
+    /// Not while the patient also takes one of these (ingredients or
+    /// `class:<id>`): a long course the source accepts with them (a proton
+    /// pump inhibitor with a daily NSAID or an oral corticosteroid).
+    #[serde(default)]
+    pub unless_taking: Vec<String>,
     pub severity: Severity,
     pub title: String,
     pub consequence: String,

@@ -71,7 +71,7 @@ pub(super) fn validate(
             problems.push(format!("{owner}: the id is used twice"));
         }
         subject_problem(&owner, &rule.subject, known, problems);
-        for e in &rule.except {
+        for e in rule.except.iter().chain(&rule.unless_taking) {
             subject_problem(&owner, e, known, problems);
         }
         for c in &rule.unless {
@@ -150,7 +150,7 @@ fn patient_rule(
     problems: &mut Vec<String>,
 ) {
     subject_problem(owner, &rule.subject, known, problems);
-    for e in &rule.except {
+    for e in rule.except.iter().chain(&rule.unless_taking) {
         subject_problem(owner, e, known, problems);
     }
     for c in rule.conditions.iter().chain(&rule.unless) {
@@ -165,11 +165,19 @@ fn patient_rule(
         ));
     }
     // A renal rule is about kidney function, or about a blood test the
-    // kidneys govern whatever the function (potassium).
-    if table == "renal" && rule.measure.is_none() && rule.lab.is_none() {
+    // kidneys govern whatever the function (potassium), or about the body
+    // size a label weighs with them (apixaban's age, weight, creatinine).
+    if table == "renal"
+        && rule.measure.is_none()
+        && rule.lab.is_none()
+        && rule.weight_at_most.is_none()
+    {
         problems.push(format!(
-            "{owner}: a renal rule needs a kidney measure or a lab"
+            "{owner}: a renal rule needs a kidney measure, a lab or a weight"
         ));
+    }
+    if rule.weight_at_most.is_some_and(|w| w <= 0.0) {
+        problems.push(format!("{owner}: weight_at_most must be above 0"));
     }
     match &rule.lab {
         Some(lab) if !LABS.contains(&lab.as_str()) => {
@@ -197,6 +205,7 @@ fn patient_rule(
         || rule.lab.is_some()
         || rule.drinks_at_least.is_some()
         || rule.min_age.is_some()
+        || rule.weight_at_most.is_some()
         || rule.count_at_least.is_some()
         || rule.score_at_least.is_some()
         || table == "older-adult";

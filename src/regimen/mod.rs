@@ -9,7 +9,7 @@ pub mod sig;
 
 use serde::Serialize;
 
-use crate::knowledge::{Knowledge, Resolved};
+use crate::knowledge::{Knowledge, Release, Resolved};
 use crate::record::{Medication, MedicineStatus, Record};
 pub use sig::{DoseUnit, Mass, Product, Quantity, Schedule};
 
@@ -70,12 +70,56 @@ impl MedicineUse {
         self.resolved.ingredients.iter().map(|i| i.name.as_str())
     }
 
+    /// Extended-release when its name, form or strength says so ("ER",
+    /// "XR", "XL", "CR", "SR", "LA", "CD", "24 hr", "extended-release",
+    /// "sustained", "controlled"); otherwise immediate-release.
+    pub fn release(&self) -> Release {
+        release_of(&self.medication)
+    }
+
     /// The prescriber to tell about it: a listed id, or a free-text name.
     pub fn prescriber(&self) -> Option<&str> {
         self.medication
             .prescriber
             .as_deref()
             .filter(|p| !p.trim().is_empty())
+    }
+}
+
+/// See [`MedicineUse::release`].
+pub fn release_of(medication: &Medication) -> Release {
+    const MARKS: [&str; 12] = [
+        "er",
+        "xr",
+        "xl",
+        "cr",
+        "sr",
+        "la",
+        "cd",
+        "24hr",
+        "extended",
+        "sustained",
+        "controlled",
+        "prolonged",
+    ];
+    let text = [
+        Some(medication.name.as_str()),
+        medication.form.as_deref(),
+        medication.strength.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ")
+    .to_lowercase()
+    .replace("24 hr", "24hr");
+    let extended = text
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|word| MARKS.contains(&word));
+    if extended {
+        Release::Extended
+    } else {
+        Release::Immediate
     }
 }
 

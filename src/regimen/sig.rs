@@ -210,6 +210,17 @@ pub enum Route {
     Skin,
 }
 
+/// What a daily maximum of the directions counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DailyCap {
+    /// Doses ("max 4 doses a day", "4/day").
+    Doses,
+    /// Dose units ("8 tablets", "max 8/day" of tablets).
+    Unit(DoseUnit),
+    /// A weight ("3000 mg").
+    Mass(&'static str),
+}
+
 /// "ac", "before meals", "30 min before breakfast": taken before a meal,
 /// restated with the timing as written (never an invented interval).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -394,14 +405,73 @@ impl Schedule {
 }
 
 impl Schedule {
+    /// The daily maximum the directions set ("max 8/day", `max_per_day =
+    /// "8 tablets"`), as a count and what it counts. The limit keeps its own
+    /// unit: "max 4 doses/day" is 4 doses, never 4 tablets when a dose is 2
+    /// tablets; "4000 mg" stays 4000 mg; "max 8/day" counts the units a dose
+    /// is made of (tablets, puffs), the smaller reading and the usual one on
+    /// a label, and doses when a dose is measured (mL, units).
+    pub fn daily_cap(&self) -> Option<(f64, DailyCap)> {
+        // The first number, as digits or a word ("EIGHT in 24 hours"), and
+        // the word after it ("8 tablets", "4000 mg", "8/day").
+        let lower = self
+            .max_per_day
+            .as_deref()?
+            .to_lowercase()
+            .replace('/', " / ");
+        let words: Vec<&str> = lower
+            .split(|c: char| c.is_whitespace() || ",;()".contains(c))
+            .filter(|w| !w.is_empty())
+            .collect();
+        let (at, count) = words
+            .iter()
+            .enumerate()
+            .find_map(|(i, w)| number(w).map(|n| (i, n)))?;
+        let glued = words[at].trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
+        let word = if glued.is_empty() {
+            words.get(at + 1).copied().unwrap_or("")
+        } else {
+            glued
+        };
+        let cap = if let Some(unit) = DoseUnit::parse(word).filter(|u| *u != DoseUnit::Dose) {
+            DailyCap::Unit(unit)
+        } else if let Some(mass) = ["mg", "mcg", "g"].into_iter().find(|m| *m == word) {
+            DailyCap::Mass(mass)
+        } else if let Some(unit) = self
+            .quantity
+            .map(|q| q.unit)
+            .filter(|u| {
+                !matches!(
+                    u,
+                    DoseUnit::Ml | DoseUnit::Unit | DoseUnit::Dose | DoseUnit::Application
+                )
+            })
+            .filter(|_| !matches!(word, "dose" | "doses"))
+        {
+            DailyCap::Unit(unit)
+        } else {
+            DailyCap::Doses
+        };
+        Some((count, cap))
+    }
+
     /// The most taken in one day, in dose units: scheduled doses times the
     /// amount, the highest step of a taper, or for as-needed use the most
-    /// the interval allows.
+    /// the interval allows; never more than the directions' daily maximum.
     pub fn most_per_day(&self) -> Option<Quantity> {
         if self.steps.is_empty() {
             let q = self.quantity?;
-            let doses = self.most_doses_per_day()?;
-            return Some(Quantity::of(q.most() * f64::from(doses), q.unit));
+            let mut doses = f64::from(self.most_doses_per_day()?);
+            let mut amount = q.most() * doses;
+            match self.daily_cap() {
+                Some((n, DailyCap::Doses)) => {
+                    doses = doses.min(n);
+                    amount = q.most() * doses;
+                }
+                Some((n, DailyCap::Unit(u))) if u == q.unit => amount = amount.min(n),
+                _ => {}
+            }
+            return Some(Quantity::of(amount, q.unit));
         }
         self.most_step_day(|s| s.quantity.map(|q| (q.amount, q.unit)))
             .map(|(amount, unit)| Quantity::of(amount, unit))
@@ -413,9 +483,16 @@ impl Schedule {
     pub fn most_mass_per_day(&self) -> Option<Mass> {
         if self.steps.is_empty() {
             let mass = self.mass?;
-            let doses = self.most_doses_per_day()?;
+            let doses = f64::from(self.most_doses_per_day()?);
+            let amount = match self.daily_cap() {
+                Some((n, DailyCap::Doses)) => mass.amount * doses.min(n),
+                Some((n, DailyCap::Mass(unit))) if unit == mass.unit => {
+                    (mass.amount * doses).min(n)
+                }
+                _ => mass.amount * doses,
+            };
             return Some(Mass {
-                amount: mass.amount * f64::from(doses),
+                amount,
                 unit: mass.unit,
             });
         }

@@ -7,7 +7,7 @@
 //! guessed.
 
 use crate::record::{Date, DoseTime, Food, Language};
-use crate::regimen::sig::{Route, Site};
+use crate::regimen::sig::{DailyCap, Route, Site};
 use crate::regimen::{DoseUnit, Mass, Quantity, Schedule};
 
 /// "November 20, 2026" or "20 de noviembre de 2026".
@@ -431,11 +431,7 @@ pub fn directions(schedule: &Schedule, written: Option<&str>, language: Language
             (n, true, false) => format!("Haga esto por {n} semanas y luego pare."),
         });
     }
-    if let Some(max) = schedule
-        .max_per_day
-        .as_deref()
-        .and_then(|m| limit(m, schedule, language))
-    {
+    if let Some(max) = limit(schedule, language) {
         sentences.push(max);
     }
     if let Some(reason) = &schedule.reason {
@@ -485,48 +481,15 @@ fn steps(schedule: &Schedule, language: Language) -> Vec<String> {
     sentences
 }
 
-/// "max 8/day" or "8 tablets" → "Do not take more than 8 tablets in 1 day".
-/// The limit keeps its own unit: "max 4 doses/day" is 4 doses, never 4
-/// tablets when a dose is 2 tablets; "4000 mg" stays 4000 mg.
-fn limit(text: &str, schedule: &Schedule, language: Language) -> Option<String> {
-    // The first number, as digits or a word ("EIGHT in 24 hours"), and the
-    // word after it ("8 tablets", "4000 mg", "8/day").
-    let lower = text.to_lowercase().replace('/', " / ");
-    let words: Vec<&str> = lower
-        .split(|c: char| c.is_whitespace() || ",;()".contains(c))
-        .filter(|w| !w.is_empty())
-        .collect();
-    let (at, count) = words
-        .iter()
-        .enumerate()
-        .find_map(|(i, w)| crate::regimen::sig::number(w).map(|n| (i, n)))?;
-    let glued = words[at].trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
-    let word = if glued.is_empty() {
-        words.get(at + 1).copied().unwrap_or("")
-    } else {
-        glued
-    };
+/// "max 8/day" or "8 tablets" → "Do not take more than 8 tablets in 1 day",
+/// in the unit [`Schedule::daily_cap`] reads it in.
+fn limit(schedule: &Schedule, language: Language) -> Option<String> {
+    let (count, cap) = schedule.daily_cap()?;
     let es = language == Language::Es;
-    let what = if let Some(unit) = DoseUnit::parse(word).filter(|u| *u != DoseUnit::Dose) {
-        quantity(Quantity::of(count, unit), language)
-    } else if matches!(word, "mg" | "mcg" | "g") {
-        format!("{} {word}", decimal(count))
-    } else if let Some(unit) = schedule
-        .quantity
-        .map(|q| q.unit)
-        .filter(|u| {
-            !matches!(
-                u,
-                DoseUnit::Ml | DoseUnit::Unit | DoseUnit::Dose | DoseUnit::Application
-            )
-        })
-        .filter(|_| !matches!(word, "dose" | "doses"))
-    {
-        // "max 8/day" counts the units a dose is made of (tablets, puffs):
-        // the smaller reading, and the usual one on a label.
-        quantity(Quantity::of(count, unit), language)
-    } else {
-        format!("{} {}", amount(count), if es { "dosis" } else { "doses" })
+    let what = match cap {
+        DailyCap::Unit(unit) => quantity(Quantity::of(count, unit), language),
+        DailyCap::Mass(unit) => format!("{} {unit}", decimal(count)),
+        DailyCap::Doses => format!("{} {}", amount(count), if es { "dosis" } else { "doses" }),
     };
     Some(match language {
         Language::En => format!("Do not take more than {what} in 1 day."),
