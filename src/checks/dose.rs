@@ -253,7 +253,7 @@ fn not_weekly(cx: &CheckContext, ingredient: &str, med: &MedicineUse) -> Option<
 mod tests {
     use super::*;
     use crate::checks::fixtures::{findings, regimen, regimen_born};
-    use crate::knowledge::Knowledge;
+    use crate::knowledge::{Knowledge, Release};
     use crate::regimen::Regimen;
 
     /// A patient born on `born`, of `sex`, on `meds`.
@@ -345,6 +345,26 @@ mod tests {
         // A man of 46 on 10 mg: nothing.
         let found = findings(&Dose, &patient("1980-01-01", "male", bedtime));
         assert!(dose_of(&found, "zolpidem").is_none());
+    }
+
+    #[test]
+    fn extended_release_is_read_from_the_name_the_form_or_the_product() {
+        for (med, release) in [
+            ("name = \"Ambien CR 6.25 mg\"", Release::Extended),
+            ("name = \"zolpidem ER 12.5 mg\"", Release::Extended),
+            ("name = \"Namenda XR 28 mg\"", Release::Extended),
+            ("name = \"Namzaric 28 mg/10 mg\"", Release::Extended),
+            (
+                "name = \"metoprolol succinate\"\nform = \"extended-release tablet\"",
+                Release::Extended,
+            ),
+            ("name = \"zolpidem 10 mg\"", Release::Immediate),
+            ("name = \"Namenda 10 mg\"", Release::Immediate),
+            ("name = \"Lasix 40 mg\"", Release::Immediate),
+        ] {
+            let r = regimen(&format!("[[medications]]\n{med}\nsig = \"1 daily\"\n"));
+            assert_eq!(r.medicines[0].release(), release, "{med}");
+        }
     }
 
     #[test]

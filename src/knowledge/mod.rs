@@ -167,6 +167,7 @@ impl Knowledge {
                 all.side_effect.extend(file.side_effect);
             }
         }
+        problems.extend(label_year_problems(files));
         if !problems.is_empty() {
             return Err(KnowledgeError { problems });
         }
@@ -670,6 +671,78 @@ fn citation_problems<'a>(
     i.chain(c).chain(p)
 }
 
+/// One FDA label document, one revision: a label ("FDA label, Zyvox
+/// (linezolid) tablets, ...") cited with two different years in the files
+/// is a defect (which revision was read?). The document is the citation up
+/// to its first comma outside brackets, in any case; the year is the last
+/// "(YYYY)" of the citation.
+fn label_year_problems(files: &[(&str, &str)]) -> Vec<String> {
+    const LABEL: &str = "\"FDA label, ";
+    let mut years: BTreeMap<String, BTreeMap<String, &str>> = BTreeMap::new();
+    for (file, text) in files {
+        let mut rest = *text;
+        while let Some(at) = rest.find(LABEL) {
+            let citation = &rest[at + LABEL.len()..];
+            let end = citation.find('"').unwrap_or(citation.len());
+            let citation = &citation[..end];
+            rest = &rest[at + LABEL.len() + end..];
+            let Some(year) = last_year(citation) else {
+                continue;
+            };
+            years
+                .entry(label_document(citation))
+                .or_default()
+                .entry(year)
+                .or_insert(file);
+        }
+    }
+    years
+        .into_iter()
+        .filter(|(_, by_year)| by_year.len() > 1)
+        .map(|(document, by_year)| {
+            let seen: Vec<String> = by_year
+                .iter()
+                .map(|(year, file)| format!("{year} ({file})"))
+                .collect();
+            format!(
+                "FDA label \"{document}\" is cited with more than one year: {}; cite the one \
+                 revision that was read",
+                seen.join(", ")
+            )
+        })
+        .collect()
+}
+
+/// "Zyvox (linezolid) tablets, Contraindications (2021)" → "zyvox
+/// (linezolid) tablets".
+fn label_document(citation: &str) -> String {
+    let mut depth = 0i32;
+    let end = citation
+        .char_indices()
+        .find(|&(_, c)| {
+            match c {
+                '(' => depth += 1,
+                ')' => depth -= 1,
+                _ => {}
+            }
+            c == ',' && depth == 0
+        })
+        .map_or(citation.len(), |(i, _)| i);
+    citation[..end].trim().to_lowercase()
+}
+
+/// The last "(YYYY)" of a citation.
+fn last_year(citation: &str) -> Option<String> {
+    citation
+        .match_indices('(')
+        .filter_map(|(i, _)| {
+            let year = citation.get(i + 1..i + 5)?;
+            (year.chars().all(|c| c.is_ascii_digit()) && citation[i + 5..].starts_with(')'))
+                .then(|| year.to_owned())
+        })
+        .next_back()
+}
+
 /// Every patient-facing list has a Spanish version of the same length.
 fn translation_problems(ingredients: &BTreeMap<String, Ingredient>) -> Vec<String> {
     let mut problems = Vec::new();
@@ -809,5 +882,36 @@ mod reading_grade {
             hard.join("\n")
         );
         assert!(average <= 6.0, "average grade {average:.1}");
+    }
+}
+
+#[cfg(test)]
+mod label_years {
+    use super::{label_document, label_year_problems};
+
+    #[test]
+    fn one_label_document_is_cited_with_one_year() {
+        let a = r#"sources = ["FDA label, Zyvox (linezolid) tablets, Contraindications (2021)"]"#;
+        let same = r#"sources = ["FDA label, zyvox (linezolid) tablets, Warnings (serotonin syndrome) (2021)"]"#;
+        let other =
+            r#"sources = ["FDA label, Zyvox (linezolid) tablets, Drug Interactions 7 (2023)"]"#;
+        assert!(label_year_problems(&[("a.toml", a), ("b.toml", same)]).is_empty());
+        let problems = label_year_problems(&[("a.toml", a), ("b.toml", other)]);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains("2021 (a.toml)"), "{problems:?}");
+        assert!(problems[0].contains("2023 (b.toml)"), "{problems:?}");
+        // Another label document, another year: fine.
+        let inj = r#"sources = ["FDA label, Zyvox (linezolid) injection, Dosage (2023)"]"#;
+        assert!(label_year_problems(&[("a.toml", a), ("b.toml", inj)]).is_empty());
+    }
+
+    #[test]
+    fn the_document_ends_at_the_first_comma_outside_brackets() {
+        assert_eq!(
+            label_document(
+                "Biktarvy (bictegravir, emtricitabine, and tenofovir alafenamide) tablets, Dosage (2022)"
+            ),
+            "biktarvy (bictegravir, emtricitabine, and tenofovir alafenamide) tablets"
+        );
     }
 }

@@ -220,6 +220,8 @@ pub struct Product {
     pub kind: ProductType,
     /// What the amounts are per ("tablet", "30 mL").
     pub per: Option<String>,
+    /// Extended-release when its name does not say so (Namzaric).
+    pub release: Option<Release>,
     pub ingredients: Vec<ProductIngredient>,
     pub sources: Vec<String>,
 }

@@ -35,6 +35,9 @@ pub struct MedicineUse {
     #[serde(skip)]
     pub product: Product,
     pub schedule: Schedule,
+    /// See [`MedicineUse::release`].
+    #[serde(skip)]
+    pub release: Release,
 }
 
 impl MedicineUse {
@@ -50,6 +53,12 @@ impl MedicineUse {
         classes.dedup();
         let product = product_of(medication, &resolved);
         let schedule = sig::schedule_of(medication, &product);
+        let release = resolved
+            .product
+            .as_deref()
+            .and_then(|name| kb.products().iter().find(|p| p.name == name))
+            .and_then(|p| p.release)
+            .unwrap_or_else(|| release_of(medication));
         MedicineUse {
             index,
             medication: medication.clone(),
@@ -57,6 +66,7 @@ impl MedicineUse {
             classes,
             product,
             schedule,
+            release,
         }
     }
 
@@ -70,11 +80,12 @@ impl MedicineUse {
         self.resolved.ingredients.iter().map(|i| i.name.as_str())
     }
 
-    /// Extended-release when its name, form or strength says so ("ER",
-    /// "XR", "XL", "CR", "SR", "LA", "CD", "24 hr", "extended-release",
-    /// "sustained", "controlled"); otherwise immediate-release.
+    /// Extended-release when the knowledge base's product is, or its name,
+    /// form or strength says so ("ER", "XR", "XL", "CR", "SR", "LA", "CD",
+    /// "24 hr", "extended-release", "sustained", "controlled"); otherwise
+    /// immediate-release.
     pub fn release(&self) -> Release {
-        release_of(&self.medication)
+        self.release
     }
 
     /// The prescriber to tell about it: a listed id, or a free-text name.
