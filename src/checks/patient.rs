@@ -13,7 +13,7 @@
 use std::collections::BTreeMap;
 
 use super::{Finding, Severity, finding_id, prescribers_of};
-use crate::knowledge::{Advice, KidneyMeasure, Knowledge, PatientRule};
+use crate::knowledge::{Advice, Delivery, KidneyMeasure, Knowledge, PatientRule};
 use crate::record::{LabValue, Labs, Record, Sex};
 use crate::regimen::{MedicineUse, Regimen};
 
@@ -210,6 +210,24 @@ fn weigh(
     }
     if rule.release.is_some_and(|r| r != med.release()) {
         return None;
+    }
+    if med
+        .resolved
+        .product
+        .as_ref()
+        .is_some_and(|p| rule.except_products.contains(p))
+    {
+        return None;
+    }
+    if let Some(delivery) = rule.delivery {
+        if crate::regimen::delivery_of(&med.medication) != delivery {
+            return None;
+        }
+        context.push(match delivery {
+            Delivery::Systemic => "taken by mouth or through the skin (systemic)".to_owned(),
+            Delivery::Vaginal => "used in the vagina".to_owned(),
+            Delivery::Unknown => "the record does not say how it is used".to_owned(),
+        });
     }
     if facts.taking(kb, &rule.unless_taking).is_some() {
         return None;

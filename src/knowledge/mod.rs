@@ -17,9 +17,9 @@ use std::sync::OnceLock;
 
 pub use model::{Advice, DurationRule, KidneyMeasure, PatientRule, SideEffectRule, Symptom};
 pub use model::{
-    AllergyGroup, Amount, Class, Condition, CrossReaction, Exposure, FoodRule, Ingredient,
-    IngredientKind, IntendedCombination, InteractionRule, Limit, LimitWhen, PairCheck, Product,
-    ProductType, Release, Severity, Unit,
+    AllergyGroup, Amount, Class, Condition, CrossReaction, Delivery, Exposure, FoodRule,
+    Ingredient, IngredientKind, IntendedCombination, InteractionRule, Limit, LimitWhen, PairCheck,
+    Product, ProductType, Release, Severity, Unit,
 };
 use patient_rules::PatientRules;
 pub use resolve::{Resolved, ResolvedIngredient};
@@ -385,6 +385,18 @@ impl Knowledge {
             &class_scored,
             &mut problems,
         );
+        for rule in patient_rules
+            .renal
+            .iter()
+            .chain(&patient_rules.hepatic)
+            .chain(&patient_rules.older_adult)
+        {
+            for name in &rule.except_products {
+                if !products.iter().any(|p| p.name == *name) {
+                    problems.push(format!("rule {}: unknown product \"{name}\"", rule.id));
+                }
+            }
+        }
         if !problems.is_empty() {
             return Err(KnowledgeError { problems });
         }
@@ -674,8 +686,9 @@ fn citation_problems<'a>(
 /// One FDA label document, one revision: a label ("FDA label, Zyvox
 /// (linezolid) tablets, ...") cited with two different years in the files
 /// is a defect (which revision was read?). The document is the citation up
-/// to its first comma outside brackets, in any case; the year is the last
-/// "(YYYY)" of the citation.
+/// to its first comma outside brackets, and of a brand the name before its
+/// bracket ("Zyvox"), in any case; the year is the last "(YYYY)" of the
+/// citation.
 fn label_year_problems(files: &[(&str, &str)]) -> Vec<String> {
     const LABEL: &str = "\"FDA label, ";
     let mut years: BTreeMap<String, BTreeMap<String, &str>> = BTreeMap::new();
@@ -713,8 +726,8 @@ fn label_year_problems(files: &[(&str, &str)]) -> Vec<String> {
         .collect()
 }
 
-/// "Zyvox (linezolid) tablets, Contraindications (2021)" → "zyvox
-/// (linezolid) tablets".
+/// "Zyvox (linezolid) tablets, Contraindications (2021)" → "zyvox";
+/// "methotrexate tablets, Boxed Warning (2021)" → "methotrexate tablets".
 fn label_document(citation: &str) -> String {
     let mut depth = 0i32;
     let end = citation
@@ -728,7 +741,11 @@ fn label_document(citation: &str) -> String {
             c == ',' && depth == 0
         })
         .map_or(citation.len(), |(i, _)| i);
-    citation[..end].trim().to_lowercase()
+    let document = &citation[..end];
+    // A brand's label is one document, whatever forms the citation names:
+    // "Zyvox (linezolid) tablets" and "Zyvox (linezolid)" are Zyvox.
+    let brand = document.split(" (").next().unwrap_or(document);
+    brand.trim().to_lowercase()
 }
 
 /// The last "(YYYY)" of a citation.
@@ -901,8 +918,8 @@ mod label_years {
         assert!(problems[0].contains("2021 (a.toml)"), "{problems:?}");
         assert!(problems[0].contains("2023 (b.toml)"), "{problems:?}");
         // Another label document, another year: fine.
-        let inj = r#"sources = ["FDA label, Zyvox (linezolid) injection, Dosage (2023)"]"#;
-        assert!(label_year_problems(&[("a.toml", a), ("b.toml", inj)]).is_empty());
+        let other_label = r#"sources = ["FDA label, linezolid injection, Dosage (2023)"]"#;
+        assert!(label_year_problems(&[("a.toml", a), ("b.toml", other_label)]).is_empty());
     }
 
     #[test]
@@ -911,7 +928,11 @@ mod label_years {
             label_document(
                 "Biktarvy (bictegravir, emtricitabine, and tenofovir alafenamide) tablets, Dosage (2022)"
             ),
-            "biktarvy (bictegravir, emtricitabine, and tenofovir alafenamide) tablets"
+            "biktarvy"
+        );
+        assert_eq!(
+            label_document("methotrexate tablets, Boxed Warning (2021)"),
+            "methotrexate tablets"
         );
     }
 }

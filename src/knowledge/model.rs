@@ -418,6 +418,18 @@ pub struct Limit {
     pub sources: Vec<String>,
 }
 
+/// How a medicine reaches the body, as far as the record tells: by mouth, a
+/// patch, gel or spray (systemic), or into the vagina (local), read from its
+/// name, form and directions; `Unknown` when they do not say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Delivery {
+    Systemic,
+    Vaginal,
+    #[default]
+    Unknown,
+}
+
 /// Immediate- or extended-release: read from the medicine's name, form and
 /// strength ("ER", "XR", "XL", "CR", "SR", "LA", "extended-release").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -469,7 +481,10 @@ pub struct Condition {
 /// - `min_age` (65 for every `older-adult` rule when not given);
 /// - `weight_at_most`: the recorded weight, in kg;
 /// - `release`: the medicine is of that release (immediate or extended);
+/// - `delivery`: the medicine reaches the body that way (systemic, vaginal,
+///   or unknown when the record does not say);
 /// - `unless_taking`: the patient takes none of these;
+/// - `except_products`: the medicine is none of these products;
 /// - `max_daily`: the dose the patient takes is above this (when the dose
 ///   cannot be worked out the rule fires and says so);
 /// - `count_at_least`: that many different medicines of the `class:`
@@ -507,6 +522,14 @@ pub struct PatientRule {
     pub weight_at_most: Option<f64>,
     /// Only products of this release.
     pub release: Option<Release>,
+    /// Not for these products (their names in the knowledge base): a
+    /// combination whose own label gives no change where the ingredient's
+    /// does (Descovy at a clearance of 30 to 49).
+    #[serde(default)]
+    pub except_products: Vec<String>,
+    /// Only when the medicine reaches the body this way (estrogen: systemic,
+    /// not vaginal, as Beers grades them apart).
+    pub delivery: Option<Delivery>,
     /// Does not fire while the patient also takes one of these
     /// (ingredients or `class:<id>`): a use the source exempts.
     #[serde(default)]

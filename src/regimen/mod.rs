@@ -9,7 +9,7 @@ pub mod sig;
 
 use serde::Serialize;
 
-use crate::knowledge::{Knowledge, Release, Resolved};
+use crate::knowledge::{Delivery, Knowledge, Release, Resolved};
 use crate::record::{Medication, MedicineStatus, Record};
 pub use sig::{DoseUnit, Mass, Product, Quantity, Schedule};
 
@@ -94,6 +94,83 @@ impl MedicineUse {
             .prescriber
             .as_deref()
             .filter(|p| !p.trim().is_empty())
+    }
+}
+
+/// How it reaches the body: vaginal when its name, form or directions say
+/// so ("vaginal", "pv", "Vagifem", "Estring"); systemic when they say by
+/// mouth (a tablet, "po") or through the skin for the whole body (a patch,
+/// gel or spray: "Climara", "Divigel", "Evamist", or the systemic ring
+/// "Femring"); otherwise unknown. Vaginal words win: "vaginal tablet".
+pub fn delivery_of(medication: &Medication) -> Delivery {
+    const VAGINAL: [&str; 11] = [
+        "vaginal",
+        "vaginally",
+        "vag",
+        "pv",
+        "intravaginal",
+        "vagina",
+        "vagifem",
+        "yuvafem",
+        "imvexxy",
+        "estring",
+        "vaginam",
+    ];
+    const SYSTEMIC: [&str; 32] = [
+        "tablet",
+        "tablets",
+        "tab",
+        "tabs",
+        "pill",
+        "pills",
+        "po",
+        "oral",
+        "orally",
+        "mouth",
+        "capsule",
+        "capsules",
+        "cap",
+        "caps",
+        "patch",
+        "patches",
+        "transdermal",
+        "climara",
+        "vivelle",
+        "minivelle",
+        "alora",
+        "dotti",
+        "lyllana",
+        "menostar",
+        "divigel",
+        "estrogel",
+        "elestrin",
+        "evamist",
+        "femring",
+        "gel",
+        "spray",
+        "prempro",
+    ];
+    let text = [
+        Some(medication.name.as_str()),
+        medication.form.as_deref(),
+        medication.sig.as_deref(),
+        medication.dose.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ")
+    .to_lowercase();
+    let words: Vec<&str> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.iter().any(|w| VAGINAL.contains(w)) {
+        Delivery::Vaginal
+    } else if words.iter().any(|w| SYSTEMIC.contains(w)) {
+        Delivery::Systemic
+    } else {
+        Delivery::Unknown
     }
 }
 
