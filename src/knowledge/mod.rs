@@ -168,6 +168,7 @@ impl Knowledge {
             }
         }
         problems.extend(label_year_problems(files));
+        problems.extend(label_section_problems(files));
         if !problems.is_empty() {
             return Err(KnowledgeError { problems });
         }
@@ -726,11 +727,103 @@ fn label_year_problems(files: &[(&str, &str)]) -> Vec<String> {
         .collect()
 }
 
-/// "Zyvox (linezolid) tablets, Contraindications (2021)" → "zyvox";
-/// "methotrexate tablets, Boxed Warning (2021)" → "methotrexate tablets".
-fn label_document(citation: &str) -> String {
+/// The sections (and Drug Facts headings) of an FDA label a citation may
+/// name after the document: a citation must name where in the label its
+/// fact is, in the label's own words.
+const LABEL_SECTIONS: &[&str] = &[
+    "Boxed Warning",
+    "Highlights",
+    "Recent Major Changes",
+    "Indications",
+    "Limitations of Use",
+    "Dosage",
+    "Contraindications",
+    "Warnings",
+    "Precautions",
+    "Special Warning",
+    "Adverse Reactions",
+    "Drug Interactions",
+    "Use in Specific Populations",
+    "Pregnancy",
+    "Lactation",
+    "Pediatric Use",
+    "Geriatric Use",
+    "Renal Impairment",
+    "Hepatic Impairment",
+    "Drug Abuse",
+    "Overdosage",
+    "Description",
+    "Clinical Pharmacology",
+    "Mechanism of Action",
+    "Pharmacodynamics",
+    "Pharmacokinetics",
+    "Clinical Studies",
+    "Nonclinical Toxicology",
+    "How Supplied",
+    "Storage",
+    "Patient Counseling",
+    "Information for Patients",
+    "Laboratory Tests",
+    "Medication Guide",
+    "Patient Information",
+    "Instructions for Use",
+    "Drug Facts",
+    "Supplement Facts",
+    "Active ingredient",
+    "Purpose",
+    "Uses",
+    "Directions",
+    "Other information",
+    "Inactive ingredients",
+    "Ask a doctor",
+    "Do not use",
+    "Stop use",
+    "When using this product",
+    "Keep out of reach",
+    "Liver warning",
+    "Stomach bleeding warning",
+    "Allergy alert",
+    "Questions",
+    "Table",
+];
+
+/// A citation of an FDA label names a section of it after the document
+/// ("FDA label, Zyvox (linezolid) tablets, Contraindications (2021)"), one
+/// of [`LABEL_SECTIONS`]: a section that is not a label's is a defect.
+fn label_section_problems(files: &[(&str, &str)]) -> Vec<String> {
+    const LABEL: &str = "\"FDA label, ";
+    let mut problems = Vec::new();
+    for (file, text) in files {
+        let mut rest = *text;
+        while let Some(at) = rest.find(LABEL) {
+            let citation = &rest[at + LABEL.len()..];
+            let end = citation.find('"').unwrap_or(citation.len());
+            let citation = &citation[..end];
+            rest = &rest[at + LABEL.len() + end..];
+            let section = citation[label_document_end(citation)..]
+                .trim_start_matches(',')
+                .trim_start()
+                .to_lowercase();
+            if !LABEL_SECTIONS
+                .iter()
+                .any(|s| section.starts_with(&s.to_lowercase()))
+            {
+                problems.push(format!(
+                    "{file}: \"FDA label, {citation}\" names no section of the label after \
+                     the document (one of: {})",
+                    LABEL_SECTIONS.join(", ")
+                ));
+            }
+        }
+    }
+    problems
+}
+
+/// Where the document of a label citation ends: its first comma outside
+/// brackets.
+fn label_document_end(citation: &str) -> usize {
     let mut depth = 0i32;
-    let end = citation
+    citation
         .char_indices()
         .find(|&(_, c)| {
             match c {
@@ -740,8 +833,13 @@ fn label_document(citation: &str) -> String {
             }
             c == ',' && depth == 0
         })
-        .map_or(citation.len(), |(i, _)| i);
-    let document = &citation[..end];
+        .map_or(citation.len(), |(i, _)| i)
+}
+
+/// "Zyvox (linezolid) tablets, Contraindications (2021)" → "zyvox";
+/// "methotrexate tablets, Boxed Warning (2021)" → "methotrexate tablets".
+fn label_document(citation: &str) -> String {
+    let document = &citation[..label_document_end(citation)];
     // A brand's label is one document, whatever forms the citation names:
     // "Zyvox (linezolid) tablets" and "Zyvox (linezolid)" are Zyvox.
     let brand = document.split(" (").next().unwrap_or(document);
@@ -920,6 +1018,15 @@ mod label_years {
         // Another label document, another year: fine.
         let other_label = r#"sources = ["FDA label, linezolid injection, Dosage (2023)"]"#;
         assert!(label_year_problems(&[("a.toml", a), ("b.toml", other_label)]).is_empty());
+    }
+
+    #[test]
+    fn a_label_citation_names_a_section_of_the_label() {
+        use super::label_section_problems;
+        let good = r#"sources = ["FDA label, Zyvox (linezolid) tablets, Contraindications 4 (2021)", "FDA label, Advil (ibuprofen) Drug Facts, Stomach bleeding warning (2023)"]"#;
+        assert!(label_section_problems(&[("a.toml", good)]).is_empty());
+        let bad = r#"sources = ["FDA label, Zyvox (linezolid) tablets, Serotonin part (2021)", "FDA label, Zyvox (linezolid) tablets (2021)"]"#;
+        assert_eq!(label_section_problems(&[("a.toml", bad)]).len(), 2);
     }
 
     #[test]
