@@ -147,6 +147,55 @@ mod tests {
     }
 
     #[test]
+    fn an_nsaid_with_an_ace_inhibitor_and_a_diuretic_is_one_finding() {
+        let ids = |names: &[&str]| -> Vec<String> {
+            findings(&Interaction, &regimen(&meds(names)))
+                .into_iter()
+                .map(|f| format!("{}={}", f.id, f.severity.as_str()))
+                .collect()
+        };
+        // Three medicines: one finding replaces the NSAID's two pairs.
+        let three = ids(&["naproxen 500 mg", "lisinopril 10 mg", "furosemide 40 mg"]);
+        assert!(
+            three.contains(&"interaction/furosemide+lisinopril+naproxen=major".to_owned()),
+            "{three:?}"
+        );
+        assert!(
+            !three
+                .iter()
+                .any(|f| f.starts_with("interaction/lisinopril+naproxen")
+                    || f.starts_with("interaction/furosemide+naproxen")),
+            "{three:?}"
+        );
+        // The ACE inhibitor and the diuretic in one tablet count as two.
+        let combined = ids(&["ibuprofen 400 mg", "Zestoretic 20/12.5"]);
+        assert!(
+            combined.iter().any(
+                |f| f.starts_with("interaction/hydrochlorothiazide+ibuprofen+lisinopril=major")
+            ),
+            "{combined:?}"
+        );
+        // Two of the three: the pair rule, not the three.
+        let two = ids(&["naproxen 500 mg", "lisinopril 10 mg"]);
+        assert!(
+            two.iter()
+                .any(|f| f.starts_with("interaction/lisinopril+naproxen=")),
+            "{two:?}"
+        );
+        assert!(!two.iter().any(|f| f.matches('+').count() == 2), "{two:?}");
+        // Low-dose aspirin is not the NSAID of the three.
+        let aspirin = ids(&[
+            "aspirin 81 mg",
+            "losartan 50 mg",
+            "hydrochlorothiazide 25 mg",
+        ]);
+        assert!(
+            !aspirin.iter().any(|f| f.matches('+').count() == 2),
+            "{aspirin:?}"
+        );
+    }
+
+    #[test]
     fn unrelated_medicines_stay_quiet() {
         let r = regimen(
             "[[medications]]\nname = \"Eliquis 5 mg\"\n[[medications]]\nname = \"Eliquis\"\n\

@@ -20,7 +20,7 @@ pub(super) fn findings(cx: &CheckContext, which: PairCheck, check: &'static str)
         .interactions()
         .iter()
         .enumerate()
-        .filter(|(_, r)| r.check == which)
+        .filter(|(_, r)| r.check == which && r.with.is_none())
         .collect();
     let active: Vec<&MedicineUse> = cx.regimen.active().collect();
 
@@ -87,7 +87,140 @@ pub(super) fn findings(cx: &CheckContext, which: PairCheck, check: &'static str)
             a_meds.iter().chain(b_meds.iter()).map(|&i| active[i]),
         ));
     }
+    for rule in cx
+        .kb
+        .interactions()
+        .iter()
+        .filter(|r| r.check == which && r.with.is_some())
+    {
+        if let Some(triple) = three(cx, check, rule, &active) {
+            // Said once: the pairs of the first subject with the other two
+            // are in the one finding, unless a pair is more serious alone.
+            let [first, ..] = &triple.ingredients_by_subject;
+            out.retain(|f| {
+                let from_first = f.ingredients.iter().filter(|i| first.contains(i)).count();
+                !(f.severity <= triple.finding.severity
+                    && from_first == 1
+                    && f.ingredients
+                        .iter()
+                        .all(|i| triple.finding.ingredients.contains(i)))
+            });
+            out.push(triple.finding);
+        }
+    }
     out
+}
+
+/// A rule about three medicines that fired: its finding, and the
+/// ingredients it found for each subject (a, b, c).
+struct Three {
+    finding: Finding,
+    ingredients_by_subject: [Vec<String>; 3],
+}
+
+/// A three-medicine rule (`with`): an ingredient of the first subject in one
+/// medicine, and of the second and third in others (the second and third
+/// may share one, as in lisinopril with hydrochlorothiazide).
+fn three(
+    cx: &CheckContext,
+    check: &'static str,
+    rule: &InteractionRule,
+    active: &[&MedicineUse],
+) -> Option<Three> {
+    let [a, b] = &rule.between;
+    let c = rule.with.as_deref()?;
+    let holding = |subject: &str| -> Vec<(usize, String)> {
+        active
+            .iter()
+            .enumerate()
+            .flat_map(|(i, m)| m.ingredient_names().map(move |n| (i, n)))
+            .filter(|(_, n)| cx.kb.matches(subject, &rule.except, n))
+            .map(|(i, n)| (i, n.to_owned()))
+            .collect()
+    };
+    let (xs, ys, zs) = (holding(a), holding(b), holding(c));
+    // The first subject's medicines that are apart from a second and a
+    // third subject's medicine.
+    let firsts: Vec<&(usize, String)> = xs
+        .iter()
+        .filter(|(i, x)| {
+            ys.iter().any(|(j, y)| j != i && y != x) && zs.iter().any(|(k, z)| k != i && z != x)
+        })
+        .collect();
+    if firsts.is_empty() {
+        return None;
+    }
+    let apart = |list: &[(usize, String)]| -> Vec<(usize, String)> {
+        list.iter()
+            .filter(|(j, _)| firsts.iter().any(|(i, _)| i != j))
+            .cloned()
+            .collect()
+    };
+    let (ys, zs) = (apart(&ys), apart(&zs));
+    let groups = [
+        firsts.iter().map(|&p| p.clone()).collect::<Vec<_>>(),
+        ys,
+        zs,
+    ];
+    let names = |group: &[(usize, String)]| -> Vec<String> {
+        let mut idx: Vec<usize> = group.iter().map(|(i, _)| *i).collect();
+        idx.sort_unstable();
+        idx.dedup();
+        idx.iter()
+            .map(|&i| active[i].medication.name.clone())
+            .collect()
+    };
+    let ingredients = |group: &[(usize, String)]| -> Vec<String> {
+        let mut list: Vec<String> = group.iter().map(|(_, n)| n.clone()).collect();
+        list.sort();
+        list.dedup();
+        list
+    };
+    let [na, nb, nc] = [names(&groups[0]), names(&groups[1]), names(&groups[2])];
+    let by_subject = [
+        ingredients(&groups[0]),
+        ingredients(&groups[1]),
+        ingredients(&groups[2]),
+    ];
+    let mut all: Vec<String> = by_subject.iter().flatten().cloned().collect();
+    all.sort();
+    all.dedup();
+    let mut meds: Vec<&MedicineUse> = groups.iter().flatten().map(|(i, _)| active[*i]).collect();
+    meds.sort_by_key(|m| m.index);
+    meds.dedup_by_key(|m| m.index);
+    let fill = |text: &str, and: &str| {
+        text.replace("{a}", &join_names(&na, and))
+            .replace("{b}", &join_names(&nb, and))
+            .replace("{c}", &join_names(&nc, and))
+    };
+    let finding = Finding {
+        id: finding_id(check, all.iter().map(String::as_str)),
+        check,
+        severity: rule.severity,
+        medicines: meds.iter().map(|m| m.medication.name.clone()).collect(),
+        ingredients: all,
+        prescribers: prescribers_of(meds.iter().copied()),
+        title: rule.title.clone(),
+        patient_text: cx.say(fill(&rule.patient, "and"), fill(&rule.patient_es, "y")),
+        prescriber_text: super::clinical_text(&rule.consequence, &rule.mechanism, &rule.action),
+        patient_action: rule.severity >= Severity::Moderate,
+        reviewer_follows_up: false,
+        evidence: rule.sources.clone(),
+        context: vec![
+            format!(
+                "{} with {} and {}",
+                join_names(&na, "and"),
+                join_names(&nb, "and"),
+                join_names(&nc, "and")
+            ),
+            format!("knowledge-base rule {}", rule.id),
+        ],
+        decision: None,
+    };
+    Some(Three {
+        finding,
+        ingredients_by_subject: by_subject,
+    })
 }
 
 /// For an ingredient pair (x, y) with x < y: the positions (in the active

@@ -270,6 +270,11 @@ pub struct InteractionRule {
     #[serde(default)]
     pub check: PairCheck,
     pub between: [String; 2],
+    /// A third subject that must be taken too: the rule is about the three
+    /// together (an NSAID with an ACE inhibitor or ARB and a diuretic), and
+    /// its one finding replaces the pair findings of the first subject with
+    /// the other two. `{c}` in patient wording stands for it.
+    pub with: Option<String>,
     /// Ingredients left out of a class expansion.
     #[serde(default)]
     pub except: Vec<String>,

@@ -22,7 +22,7 @@ pub(super) fn validate(
         if !ids.insert(rule.id.as_str()) {
             problems.push(format!("{owner}: the id is used twice"));
         }
-        for subject in &rule.between {
+        for subject in rule.between.iter().chain(&rule.with) {
             subject_problem(&owner, subject, known, problems);
         }
         for e in &rule.except {
@@ -38,8 +38,13 @@ pub(super) fn validate(
             ],
             problems,
         );
-        placeholders(&owner, &rule.patient, &["{a}", "{b}"], problems);
-        placeholders(&owner, &rule.patient_es, &["{a}", "{b}"], problems);
+        let allowed: &[&str] = if rule.with.is_some() {
+            &["{a}", "{b}", "{c}"]
+        } else {
+            &["{a}", "{b}"]
+        };
+        placeholders(&owner, &rule.patient, allowed, problems);
+        placeholders(&owner, &rule.patient_es, allowed, problems);
         cited(&owner, &rule.sources, problems);
         if let Some(onc) = &rule.onc {
             let valid = onc
