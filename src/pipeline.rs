@@ -152,6 +152,9 @@ pub struct RecordJson<'a> {
     pub ok: bool,
     pub medications: Vec<MedicationJson<'a>>,
     pub findings: &'a [Finding],
+    /// The findings grouped into medication-related problems
+    /// (`problems.md`); every finding is in exactly one.
+    pub problems: &'a [crate::checks::Problem],
     pub errors: Vec<&'a Diagnostic>,
     pub warnings: &'a [String],
     /// The knowledge base the findings came from.
@@ -200,6 +203,7 @@ impl Outcome {
                     })
                     .collect(),
                 findings: &r.checked.findings,
+                problems: &r.checked.problems,
                 errors: vec![],
                 warnings: &r.checked.warnings,
                 knowledge: kb.version(),
@@ -210,6 +214,7 @@ impl Outcome {
                 ok: false,
                 medications: vec![],
                 findings: &[],
+                problems: &[],
                 errors: vec![d],
                 warnings: &[],
                 knowledge: kb.version(),

@@ -85,6 +85,7 @@ impl Check for Adherence {
                         format!("read as: {}", usage.title()),
                     ],
                     decision: None,
+                    concern: String::new(),
                 })
             })
             .collect()

@@ -318,6 +318,7 @@ fn finding(cx: &CheckContext, med: &MedicineUse, ingredient: &str, hit: Hit) -> 
         evidence,
         context: vec![format!("recorded {kind}: {substance}{reaction}")],
         decision: None,
+        concern: String::new(),
     }
 }
 
@@ -353,6 +354,7 @@ fn unrecognised(cx: &CheckContext, allergy: &RecordedAllergy) -> Finding {
         evidence: vec![DOC.references[1].to_owned()],
         context: vec![format!("recorded allergy: {substance}")],
         decision: None,
+        concern: String::new(),
     }
 }
 

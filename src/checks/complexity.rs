@@ -587,6 +587,7 @@ fn finding(cx: &CheckContext) -> Option<Finding> {
         evidence: DOC.references.iter().map(|s| (*s).to_owned()).collect(),
         context,
         decision: None,
+        concern: String::new(),
     })
 }
 

@@ -171,6 +171,7 @@ fn above_maximum(cx: &CheckContext, ingredient: &str, med: &MedicineUse) -> Opti
         evidence,
         context,
         decision: None,
+        concern: String::new(),
     })
 }
 
@@ -246,6 +247,7 @@ fn not_weekly(cx: &CheckContext, ingredient: &str, med: &MedicineUse) -> Option<
         evidence,
         context: vec![format!("{name}: {} days a week {how}", number(days))],
         decision: None,
+        concern: String::new(),
     })
 }
 

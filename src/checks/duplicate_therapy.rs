@@ -105,6 +105,7 @@ impl Check for DuplicateTherapy {
                     class.id
                 )],
                 decision: None,
+                concern: String::new(),
             });
         }
         out

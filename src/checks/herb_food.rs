@@ -151,6 +151,7 @@ fn food_findings(cx: &CheckContext) -> Vec<Finding> {
             evidence: rule.sources.clone(),
             context,
             decision: None,
+            concern: rule.concern.clone().unwrap_or_default(),
         });
     }
     out

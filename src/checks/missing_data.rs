@@ -127,6 +127,7 @@ fn kidney(cx: &CheckContext) -> Option<Finding> {
             format!("not recorded: {}", lacking.join(", ")),
         ],
         decision: None,
+        concern: String::new(),
     })
 }
 
@@ -165,6 +166,7 @@ fn discharge_list(cx: &CheckContext) -> Option<Finding> {
         evidence: vec![DOC.references[1].to_owned()],
         context: vec!["review kind: transition; no [[transition.discharge]] entries".into()],
         decision: None,
+        concern: String::new(),
     })
 }
 

@@ -20,6 +20,7 @@ mod older_adult;
 mod outdated;
 mod pairs;
 pub mod patient;
+pub mod problems;
 mod reconciliation;
 mod renal;
 mod same_ingredient;
@@ -33,6 +34,7 @@ use serde::Serialize;
 use crate::knowledge::Knowledge;
 use crate::record::{DecisionAction, Language};
 use crate::regimen::{MedicineUse, Regimen};
+pub use problems::Problem;
 
 pub use crate::knowledge::Severity;
 
@@ -72,6 +74,10 @@ pub struct Finding {
     /// The patient facts that made it fire.
     pub context: Vec<String>,
     pub decision: Option<FindingDecision>,
+    /// The clinical concern it is grouped under into a problem
+    /// (`concerns.toml`): its rule's, else its check's
+    /// ([`default_concern`]).
+    pub concern: String,
 }
 
 impl Finding {
@@ -150,6 +156,29 @@ pub static REGISTRY: &[&dyn Check] = &[
 /// `explain` say so, so that a missing finding is never read as "safe".
 pub static NOT_YET: &[(&str, &str)] = &[];
 
+/// The concern a check's findings are grouped under when their rule names
+/// none (`concerns.toml` holds every one).
+pub fn default_concern(check: &str) -> &'static str {
+    match check {
+        "interaction" => "interaction",
+        "herb-food" => "food-and-habits",
+        "same-ingredient" => "too-much-one-ingredient",
+        "dose" => "dose-too-high",
+        "duplicate-therapy" => "duplicate",
+        "allergy" => "allergy",
+        "renal" => "kidney-dose",
+        "hepatic" => "liver",
+        "older-adult" => "older-adult",
+        "outdated" => "no-longer-needed",
+        "side-effect" => "side-effect",
+        "complexity" => "complexity",
+        "adherence" => "adherence",
+        "reconciliation" => "transition",
+        "unknown-medicine" => "unknown-medicine",
+        _ => "missing-data",
+    }
+}
+
 /// The documentation of a check by name.
 pub fn doc(name: &str) -> Option<&'static CheckDoc> {
     REGISTRY.iter().map(|c| c.doc()).find(|d| d.name == name)
@@ -160,7 +189,11 @@ pub fn doc(name: &str) -> Option<&'static CheckDoc> {
 pub struct Checked {
     /// Most serious first, then by id.
     pub findings: Vec<Finding>,
-    /// Decisions naming a finding that did not occur (probably a typo).
+    /// The findings grouped into medication-related problems, most serious
+    /// first ([`problems`]).
+    pub problems: Vec<Problem>,
+    /// Decisions naming neither a finding nor a problem of this review
+    /// (probably a typo).
     pub warnings: Vec<String>,
 }
 
@@ -170,23 +203,47 @@ pub fn run(regimen: &Regimen, kb: &Knowledge) -> Checked {
     let mut findings: Vec<Finding> = REGISTRY.iter().flat_map(|c| c.run(&cx)).collect();
     findings.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.id.cmp(&b.id)));
     let mut findings = merge_same_ids(findings);
+    for f in &mut findings {
+        if f.concern.is_empty() {
+            f.concern = default_concern(f.check).to_owned();
+        }
+    }
 
-    let mut warnings = Vec::new();
+    // A decision names a finding, or a problem: then it holds for each of
+    // the problem's findings that has no decision of its own.
+    let decided = |d: &crate::record::Decision| FindingDecision {
+        action: d.action,
+        reason: d.reason.clone(),
+    };
+    let mut for_problems = Vec::new();
     for decision in &regimen.record.decisions {
         match findings.iter_mut().find(|f| f.id == decision.finding) {
-            Some(f) => {
-                f.decision = Some(FindingDecision {
-                    action: decision.action,
-                    reason: decision.reason.clone(),
-                })
+            Some(f) => f.decision = Some(decided(decision)),
+            None => for_problems.push(decision),
+        }
+    }
+    let mut warnings = Vec::new();
+    let grouped = problems::group(&findings, kb);
+    for decision in for_problems {
+        match grouped.iter().find(|p| p.id == decision.finding) {
+            Some(p) => {
+                for f in findings.iter_mut().filter(|f| p.findings.contains(&f.id)) {
+                    f.decision.get_or_insert_with(|| decided(decision));
+                }
             }
             None => warnings.push(format!(
-                "a decision names \"{}\", which is not a finding of this review (a typo?)",
+                "a decision names \"{}\", which is neither a finding nor a problem of this \
+                 review (a typo?)",
                 decision.finding
             )),
         }
     }
-    Checked { findings, warnings }
+    let problems = problems::group(&findings, kb);
+    Checked {
+        findings,
+        problems,
+        warnings,
+    }
 }
 
 /// Two findings with one id (the same ingredients reached through two

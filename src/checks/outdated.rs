@@ -138,6 +138,7 @@ fn duration_rule(cx: &CheckContext, med: &MedicineUse) -> Option<Finding> {
         evidence: rule.sources.clone(),
         context: vec![since, format!("usual longest use: {} days", rule.max_days)],
         decision: None,
+        concern: String::new(),
     })
 }
 
@@ -183,6 +184,7 @@ fn short_course(cx: &CheckContext, med: &MedicineUse) -> Option<Finding> {
         evidence: ingredient.sources.clone(),
         context: vec![since, format!("usual course: up to {limit} days")],
         decision: None,
+        concern: String::new(),
     })
 }
 
@@ -235,6 +237,7 @@ fn course_ended(cx: &CheckContext, med: &MedicineUse) -> Option<Finding> {
             format!("course of {course_days} days ended; {elapsed} days since the start"),
         ],
         decision: None,
+        concern: String::new(),
     })
 }
 
@@ -291,6 +294,7 @@ fn refill_overdue(cx: &CheckContext, med: &MedicineUse) -> Option<Finding> {
             format!("{since} days since the last fill"),
         ],
         decision: None,
+        concern: String::new(),
     })
 }
 
@@ -335,6 +339,7 @@ fn no_reason(cx: &CheckContext, med: &MedicineUse) -> Option<Finding> {
         ],
         context: vec!["no indication recorded; not in the knowledge base".into()],
         decision: None,
+        concern: String::new(),
     })
 }
 

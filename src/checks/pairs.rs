@@ -216,6 +216,7 @@ fn three(
             format!("knowledge-base rule {}", rule.id),
         ],
         decision: None,
+        concern: rule.concern.clone().unwrap_or_default(),
     };
     Some(Three {
         finding,
@@ -284,5 +285,6 @@ fn finding<'a>(
         evidence: rule.sources.clone(),
         context,
         decision: None,
+        concern: rule.concern.clone().unwrap_or_default(),
     }
 }

@@ -450,6 +450,7 @@ fn finding(regimen: &Regimen, check: &'static str, hit: Hit) -> Finding {
         evidence: rule.sources.clone(),
         context: hit.context,
         decision: None,
+        concern: rule.concern.clone().unwrap_or_default(),
     }
 }
 

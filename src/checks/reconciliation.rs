@@ -502,6 +502,7 @@ fn make<'a, const N: usize>(
         evidence: DOC.references.iter().map(|s| (*s).to_owned()).collect(),
         context,
         decision: None,
+        concern: String::new(),
     }
 }
 

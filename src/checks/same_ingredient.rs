@@ -172,6 +172,7 @@ fn finding(cx: &CheckContext, ingredient: &str, meds: &[&MedicineUse]) -> Findin
         evidence,
         context,
         decision: None,
+        concern: String::new(),
     }
 }
 

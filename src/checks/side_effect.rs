@@ -150,6 +150,7 @@ fn finding(
         evidence,
         context: vec![format!("reported: \"{reported}\"")],
         decision: None,
+        concern: String::new(),
     })
 }
 

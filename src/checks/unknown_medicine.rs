@@ -79,6 +79,7 @@ impl Check for UnknownMedicine {
                     )],
                     context: vec![format!("name as recorded: {name}")],
                     decision: None,
+                    concern: String::new(),
                 }
             })
             .collect()

@@ -17,9 +17,9 @@ use std::sync::OnceLock;
 
 pub use model::{Advice, DurationRule, KidneyMeasure, PatientRule, SideEffectRule, Symptom};
 pub use model::{
-    AllergyGroup, Amount, Class, Condition, CrossReaction, Delivery, Exposure, FoodRule,
-    Ingredient, IngredientKind, IntendedCombination, InteractionRule, Limit, LimitWhen, PairCheck,
-    Product, ProductType, Release, Severity, Unit,
+    AllergyGroup, Amount, Class, Concern, Condition, CrossReaction, Delivery, Exposure, FoodRule,
+    Ingredient, IngredientKind, IntendedCombination, InteractionRule, Limit, LimitWhen, Merge,
+    PairCheck, ProblemCategory, Product, ProductType, Release, Severity, Unit,
 };
 use patient_rules::PatientRules;
 pub use resolve::{Resolved, ResolvedIngredient};
@@ -87,6 +87,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("durations.toml", include_str!("data/durations.toml")),
     ("side-effects.toml", include_str!("data/side-effects.toml")),
     ("older-adult.toml", include_str!("data/older-adult.toml")),
+    ("concerns.toml", include_str!("data/concerns.toml")),
 ];
 
 /// The loaded, validated knowledge base.
@@ -102,6 +103,7 @@ pub struct Knowledge {
     conditions: Vec<Condition>,
     intended: Vec<IntendedCombination>,
     patient_rules: PatientRules,
+    concerns: Vec<Concern>,
     /// Per condition, its names normalised and padded (" heart failure "),
     /// for whole-word matching.
     condition_phrases: Vec<Vec<String>>,
@@ -165,6 +167,7 @@ impl Knowledge {
                 all.duration.extend(file.duration);
                 all.symptom.extend(file.symptom);
                 all.side_effect.extend(file.side_effect);
+                all.concern.extend(file.concern);
             }
         }
         problems.extend(label_year_problems(files));
@@ -207,6 +210,7 @@ impl Knowledge {
             duration,
             symptom,
             side_effect,
+            concern: concerns,
         } = file;
         let patient_rules = PatientRules {
             renal,
@@ -386,6 +390,31 @@ impl Knowledge {
             &class_scored,
             &mut problems,
         );
+        let mut concern_ids = std::collections::HashSet::new();
+        for c in &concerns {
+            if !concern_ids.insert(c.id.as_str()) {
+                problems.push(format!("concern {}: the id is used twice", c.id));
+            }
+        }
+        let named_concerns = interactions
+            .iter()
+            .map(|r| (&r.id, &r.concern))
+            .chain(foods.iter().map(|r| (&r.id, &r.concern)))
+            .chain(
+                patient_rules
+                    .renal
+                    .iter()
+                    .chain(&patient_rules.hepatic)
+                    .chain(&patient_rules.older_adult)
+                    .map(|r| (&r.id, &r.concern)),
+            );
+        for (id, concern) in named_concerns {
+            if let Some(c) = concern
+                && !concern_ids.contains(c.as_str())
+            {
+                problems.push(format!("rule {id}: unknown concern \"{c}\""));
+            }
+        }
         for rule in patient_rules
             .renal
             .iter()
@@ -421,12 +450,23 @@ impl Knowledge {
             conditions,
             intended,
             patient_rules,
+            concerns,
             allergy_names,
             classes_of,
             index,
             longest_name,
             version,
         })
+    }
+
+    /// The concerns findings are grouped under, in file order.
+    pub fn concerns(&self) -> &[Concern] {
+        &self.concerns
+    }
+
+    /// A concern by id.
+    pub fn concern(&self, id: &str) -> Option<&Concern> {
+        self.concerns.iter().find(|c| c.id == id)
     }
 
     /// The version string printed in the appendix and the JSON output.

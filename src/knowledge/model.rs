@@ -41,6 +41,59 @@ pub struct KnowledgeFile {
     pub symptom: Vec<Symptom>,
     #[serde(default, rename = "side-effect")]
     pub side_effect: Vec<SideEffectRule>,
+    #[serde(default)]
+    pub concern: Vec<Concern>,
+}
+
+/// A clinical concern that findings are grouped under into one
+/// medication-related problem (`problems.md`): bleeding, high potassium, a
+/// dose that does not fit the kidneys...
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Concern {
+    pub id: String,
+    /// Clinical name, for prescribers ("Bleeding risk").
+    pub name: String,
+    /// Plain words, for patients ("bleeding").
+    pub plain: String,
+    pub plain_es: String,
+    pub category: ProblemCategory,
+    /// How findings of this concern join into problems.
+    pub merge: Merge,
+}
+
+/// The kind of problem, for programs that report them (`problems.md`;
+/// PCNE and Cipolle–Strand categories in the README's table).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProblemCategory {
+    /// A medicine should be changed for safety (an interaction, a medicine
+    /// to avoid in this patient).
+    Safety,
+    DoseTooHigh,
+    DoseTooLow,
+    /// No indication, a duplicate, past its course.
+    Unnecessary,
+    NeedsMonitoring,
+    Adherence,
+    /// Untreated, or information missing to judge.
+    MissingInformation,
+}
+
+/// Which findings of one concern make one problem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Merge {
+    /// All of the patient's findings of this concern are one problem
+    /// (bleeding from warfarin with an NSAID and from apixaban with ginkgo).
+    All,
+    /// Findings of this concern that share an ingredient are one problem;
+    /// others stay apart (a kidney dose for metformin and one for
+    /// gabapentin).
+    Medicine,
+    /// Only findings about the same ingredients are one problem (two
+    /// medicines that change each other's levels: each pair its own).
+    Same,
 }
 
 /// How serious a finding is, least to most.
@@ -296,6 +349,9 @@ pub struct InteractionRule {
     /// Why a pair the ONC lists as low priority is `major` or above here:
     /// the newer evidence, cited.
     pub raised_from_low_priority: Option<String>,
+    /// The concern its findings are grouped under (`concerns.toml`); the
+    /// check's own when not given.
+    pub concern: Option<String>,
     pub sources: Vec<String>,
 }
 
@@ -355,6 +411,9 @@ pub struct FoodRule {
     pub patient_es: String,
     pub min_drinks_per_week: Option<u32>,
     pub separate_hours: Option<u32>,
+    /// The concern its findings are grouped under; the check's own when
+    /// not given.
+    pub concern: Option<String>,
     pub sources: Vec<String>,
 }
 
@@ -553,6 +612,9 @@ pub struct PatientRule {
     /// the record names it.
     pub patient: String,
     pub patient_es: String,
+    /// The concern its findings are grouped under; the check's own when
+    /// not given.
+    pub concern: Option<String>,
     pub sources: Vec<String>,
 }
 

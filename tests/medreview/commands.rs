@@ -263,3 +263,48 @@ fn knowledge_shows_counts_and_what_a_name_resolves_to() {
             .contains("did you mean \"zocor\"?")
     );
 }
+
+/// `check --json` groups every finding of every sample record into exactly
+/// one problem, and a problem's evidence names each citation once.
+#[test]
+fn every_finding_of_the_samples_is_in_exactly_one_problem() {
+    let out = medreview(&["check", "--json", "sample-data"]);
+    let all: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut problems_seen = 0;
+    for record in all.as_array().unwrap() {
+        let findings = record["findings"].as_array().unwrap();
+        let problems = record["problems"].as_array().unwrap();
+        problems_seen += problems.len();
+        for f in findings {
+            let id = f["id"].as_str().unwrap();
+            let holders = problems
+                .iter()
+                .filter(|p| {
+                    p["findings"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|x| x.as_str() == Some(id))
+                })
+                .count();
+            assert_eq!(
+                holders, 1,
+                "{}: {id} is in {holders} problems",
+                record["file"]
+            );
+        }
+        for p in problems {
+            let evidence: Vec<&str> = p["evidence"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e.as_str().unwrap())
+                .collect();
+            let mut unique = evidence.clone();
+            unique.sort();
+            unique.dedup();
+            assert_eq!(unique.len(), evidence.len(), "{}", p["id"]);
+        }
+    }
+    assert!(problems_seen > 0);
+}

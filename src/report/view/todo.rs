@@ -444,6 +444,7 @@ mod tests {
             evidence: vec![],
             context: vec![],
             decision: None,
+            concern: String::new(),
         }
     }
 
