@@ -66,7 +66,8 @@ pub fn group(findings: &[Finding], kb: &Knowledge) -> Vec<Problem> {
     // Groups of finding indices, in the order their first finding comes.
     let mut groups: Vec<Vec<usize>> = Vec::new();
     for (i, f) in findings.iter().enumerate() {
-        let merge = kb.concern(&f.concern).map_or(Merge::Medicine, |c| c.merge);
+        // A concern the knowledge base does not know joins only the same subjects.
+        let merge = kb.concern(&f.concern).map_or(Merge::Same, |c| c.merge);
         let joins = |g: &Vec<usize>| {
             let other = &findings[g[0]];
             other.concern == f.concern

@@ -443,3 +443,36 @@ fn medical_words_in_the_records_own_text_are_explained() {
     assert!(explained > 5, "only {explained} explanations");
     assert!(found.is_empty(), "{}", found.join("\n"));
 }
+
+/// One concern, one item: no two items of a sample patient's to-do list
+/// speak of one problem, nor of one concern about a common medicine.
+#[test]
+fn no_two_todo_items_are_about_one_concern_and_medicine() {
+    let kb = Knowledge::embedded();
+    for path in sample_records() {
+        let regimen = Regimen::new(record::load(&path).unwrap(), kb);
+        let checked = checks::run(&regimen, kb);
+        let packet = report::plan(&regimen, &checked.findings, &checked.warnings, kb);
+        let items = &packet.summary.todo;
+        let problem = |id: &String| checked.problems.iter().find(|p| &p.id == id);
+        for (n, a) in items.iter().enumerate() {
+            for b in &items[n + 1..] {
+                for pa in a.problems.iter().filter_map(problem) {
+                    for pb in b.problems.iter().filter_map(problem) {
+                        let shared = pa.medicines.iter().any(|m| pb.medicines.contains(m));
+                        assert!(
+                            pa.id != pb.id && !(pa.concern == pb.concern && shared),
+                            "{}: items {:?} and {:?} are both about {} ({} / {})",
+                            regimen.record.patient.id,
+                            a.talked_about,
+                            b.talked_about,
+                            pa.concern,
+                            pa.id,
+                            pb.id
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

@@ -64,7 +64,8 @@ pub fn plan(
     warnings: &[String],
     kb: &Knowledge,
 ) -> Packet {
-    let todo = todo::plan(regimen, findings);
+    let problems = crate::checks::problems::group(findings, kb);
+    let todo = todo::plan(regimen, findings, &problems);
     let placements = todo.placements.clone();
     Packet {
         summary: summary::summary(regimen, todo, kb),

@@ -24,7 +24,7 @@
 
 use serde::Serialize;
 
-use crate::checks::{Finding, Severity};
+use crate::checks::{Finding, Problem, Severity};
 use crate::record::{Audience, Language, MedicineType, Record};
 use crate::regimen::Regimen;
 use crate::report::plain::explain;
@@ -35,6 +35,9 @@ use crate::report::plain::explain;
 pub struct TodoItem {
     pub talked_about: String,
     pub to_do: String,
+    /// The problems it speaks of (none for the reviewer's own items).
+    #[serde(skip)]
+    pub problems: Vec<String>,
 }
 
 /// The most findings one item speaks of.
@@ -93,6 +96,9 @@ pub struct TodoPlan {
 /// One row being built: its findings and the medicines it is about.
 struct Row {
     about: Vec<String>,
+    /// The problems its findings belong to: one concern about the same
+    /// medicines is one item.
+    problems: Vec<String>,
     severity: Option<Severity>,
     texts: Vec<(Severity, String)>,
     findings: Vec<usize>,
@@ -101,7 +107,7 @@ struct Row {
 }
 
 /// Plans the to-do list of one patient.
-pub fn plan(regimen: &Regimen, findings: &[Finding]) -> TodoPlan {
+pub fn plan(regimen: &Regimen, findings: &[Finding], problems: &[Problem]) -> TodoPlan {
     let record = &regimen.record;
     let language = record.patient.language;
     let mut placements: Vec<Placement> = findings
@@ -121,17 +127,51 @@ pub fn plan(regimen: &Regimen, findings: &[Finding]) -> TodoPlan {
         })
         .collect();
 
+    // One concern, one item: a problem with an item of its own takes its
+    // findings that would go to "we will ask your doctor" into that item.
+    let problem_of = |f: &Finding| problems.iter().position(|p| p.findings.contains(&f.id));
+    let with_item: Vec<usize> = findings
+        .iter()
+        .zip(&placements)
+        .filter(|(_, p)| **p == Placement::Item)
+        .filter_map(|(f, _)| problem_of(f))
+        .collect();
+    for (f, placement) in findings.iter().zip(placements.iter_mut()) {
+        if *placement == Placement::AskDoctor
+            && problem_of(f).is_some_and(|p| with_item.contains(&p))
+        {
+            *placement = Placement::Item;
+        }
+    }
     let mut rows: Vec<Row> = Vec::new();
     for (i, f) in findings.iter().enumerate() {
         if placements[i] != Placement::Item {
             continue;
         }
         let about = acted_on(record, &f.medicines);
-        let row = match rows.iter_mut().find(|r| r.about == about) {
-            Some(row) => row,
+        let problem = problems
+            .iter()
+            .find(|p| p.findings.contains(&f.id))
+            .map(|p| p.id.clone());
+        // The item of its problem, else the item about the same medicines.
+        let at = rows
+            .iter()
+            .position(|r| problem.as_ref().is_some_and(|p| r.problems.contains(p)))
+            .or_else(|| rows.iter().position(|r| r.about == about));
+        let row = match at.map(|k| &mut rows[k]) {
+            Some(row) => {
+                for m in about {
+                    if !row.about.contains(&m) {
+                        row.about.push(m);
+                    }
+                }
+                row.problems.extend(problem);
+                row
+            }
             None => {
                 rows.push(Row {
                     about,
+                    problems: problem.into_iter().collect(),
                     severity: None,
                     texts: vec![],
                     findings: vec![],
@@ -176,6 +216,7 @@ pub fn plan(regimen: &Regimen, findings: &[Finding]) -> TodoPlan {
         .filter(|a| a.audience == Audience::Patient)
         .map(|a| Row {
             about: a.talked_about.iter().map(|t| explain(t)).collect(),
+            problems: vec![],
             severity: None,
             texts: a
                 .to_do
@@ -213,6 +254,7 @@ pub fn plan(regimen: &Regimen, findings: &[Finding]) -> TodoPlan {
         .map(|row| TodoItem {
             talked_about: crate::checks::join_names(&row.about, and),
             to_do: merge_sentences(row.texts.iter().map(|(_, t)| t.as_str())),
+            problems: row.problems,
         })
         .collect();
     TodoPlan {
@@ -352,6 +394,7 @@ fn ask_doctor_row(record: &Record, findings: &[Finding], asked: &[usize]) -> Row
         ),
     };
     Row {
+        problems: vec![],
         about,
         severity: asked.iter().map(|&i| findings[i].severity).max(),
         texts: vec![(Severity::Minor, text)],
@@ -417,6 +460,11 @@ mod tests {
     use super::*;
     use crate::checks::fixtures::regimen;
 
+    /// The problems of `findings`, as the packet groups them.
+    fn problems_of(findings: &[Finding]) -> Vec<Problem> {
+        crate::checks::problems::group(findings, crate::knowledge::Knowledge::embedded())
+    }
+
     const MEDICINES: &str = "[[medications]]\nname = \"Eliquis 5 mg\"\n\
         [[medications]]\nname = \"metformin 500 mg\"\n\
         [[medications]]\nname = \"digoxin 0.125 mg\"\n\
@@ -478,7 +526,7 @@ mod tests {
                 false,
             ),
         ];
-        let plan = plan(&r, &f);
+        let plan = plan(&r, &f, &problems_of(&f));
         // The pair names a store-bought product: the item is about it.
         assert_eq!(about(&plan), ["Advil", "Eliquis 5 mg"]);
         assert_eq!(plan.items[1].to_do, "Eat the same. Call us. Drink water.");
@@ -512,7 +560,7 @@ mod tests {
                 true,
             ),
         ];
-        let plan = plan(&r, &f);
+        let plan = plan(&r, &f, &problems_of(&f));
         assert_eq!(plan.items.len(), 1);
         assert_eq!(
             plan.items[0].talked_about,
@@ -541,7 +589,7 @@ mod tests {
             "Ask us first.",
             true,
         )];
-        let plan = plan(&r, &f);
+        let plan = plan(&r, &f, &problems_of(&f));
         assert_eq!(about(&plan), ["Advil"]);
         assert_eq!(plan.items[0].to_do, "Ask us first.");
     }
@@ -574,7 +622,7 @@ mod tests {
                 false,
             ),
         ];
-        let plan = plan(&r, &f);
+        let plan = plan(&r, &f, &problems_of(&f));
         assert_eq!(about(&plan), ["metformin 500 mg", "Pain", "Eliquis 5 mg"]);
         assert_eq!(plan.placements[0], Placement::Covered);
     }
@@ -599,7 +647,7 @@ mod tests {
             false,
         ));
         f.push(finding("interaction", Severity::Minor, &["m7"], "z", false));
-        let plan = plan(&r, &f);
+        let plan = plan(&r, &f, &problems_of(&f));
         assert_eq!(plan.items.len(), 6, "the six major items all stay");
         assert_eq!(plan.placements[6], Placement::LeftOut);
         assert_eq!(plan.placements[7], Placement::LeftOut);
@@ -631,8 +679,11 @@ mod tests {
                 )
             })
             .collect();
-        assert_eq!(plan(&normal, &f).items.len(), FIRST_PAGE);
-        assert_eq!(plan(&large, &f).items.len(), FIRST_PAGE_LARGE);
+        assert_eq!(plan(&normal, &f, &problems_of(&f)).items.len(), FIRST_PAGE);
+        assert_eq!(
+            plan(&large, &f, &problems_of(&f)).items.len(),
+            FIRST_PAGE_LARGE
+        );
     }
 
     #[test]
@@ -659,7 +710,7 @@ mod tests {
             same(Severity::Moderate, "Two."),
             same(Severity::Minor, "Three."),
         ];
-        let plan = plan(&r, &f);
+        let plan = plan(&r, &f, &problems_of(&f));
         assert_eq!(about(&plan), ["digoxin 0.125 mg"]);
         // An item says at most two things, the most serious.
         assert_eq!(plan.items[0].to_do, "One. Two.");
