@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::{Header, Labelled, contact, header};
-use crate::checks::{Finding, Severity};
+use crate::checks::{Finding, Problem, Severity};
 use crate::record::{Audience, DecisionAction, Language};
 use crate::regimen::Regimen;
 use crate::report::strings::{LETTER, LetterStrings, strings};
@@ -38,12 +38,17 @@ pub struct PrescriberView {
     pub fax: Option<String>,
 }
 
+/// One medication-related problem for the prescriber: one recommendation,
+/// with what else was found about the same concern.
 #[derive(Debug, Serialize)]
 pub struct Recommendation {
+    /// The problem's id.
     pub id: String,
     pub title: String,
     pub severity: &'static str,
     pub medicines: Vec<String>,
+    /// The titles of the problem's other findings, said once.
+    pub contributing: Vec<String>,
     /// The whole clinical text, used when it cannot be split.
     pub assessment: String,
     /// Why it matters: consequence and mechanism.
@@ -66,12 +71,44 @@ pub fn recommended(f: &Finding) -> bool {
     !f.is_dismissed() && (f.severity >= Severity::Moderate || kept)
 }
 
-pub(super) fn letters(regimen: &Regimen, findings: &[Finding]) -> Vec<LetterView> {
-    let record = &regimen.record;
-    let mut keys: Vec<String> = findings
+/// The problems with a finding to recommend, each with those findings.
+fn recommended_problems<'a>(
+    findings: &'a [Finding],
+    problems: &'a [Problem],
+) -> Vec<(&'a Problem, Vec<&'a Finding>)> {
+    problems
         .iter()
-        .filter(|f| recommended(f))
-        .flat_map(|f| f.prescribers.iter().cloned())
+        .map(|p| {
+            let members: Vec<&Finding> = findings
+                .iter()
+                .filter(|f| p.findings.contains(&f.id) && recommended(f))
+                .collect();
+            (p, members)
+        })
+        .filter(|(_, members)| !members.is_empty())
+        .collect()
+}
+
+pub(super) fn letters(
+    regimen: &Regimen,
+    findings: &[Finding],
+    problems: &[Problem],
+) -> Vec<LetterView> {
+    let record = &regimen.record;
+    let to_recommend = recommended_problems(findings, problems);
+    // A problem goes to every prescriber of the findings it recommends.
+    let prescribers_of = |members: &[&Finding]| -> Vec<String> {
+        let mut keys: Vec<String> = members
+            .iter()
+            .flat_map(|f| f.prescribers.iter().cloned())
+            .collect();
+        keys.sort();
+        keys.dedup();
+        keys
+    };
+    let mut keys: Vec<String> = to_recommend
+        .iter()
+        .flat_map(|(_, members)| prescribers_of(members))
         .collect();
     keys.extend(record.actions.iter().filter_map(|a| match &a.audience {
         Audience::Prescriber(id) => Some(id.clone()),
@@ -100,20 +137,10 @@ pub(super) fn letters(regimen: &Regimen, findings: &[Finding]) -> Vec<LetterView
                 phone: listed.and_then(|p| p.phone.clone()),
                 fax: listed.and_then(|p| p.fax.clone()),
             };
-            let recommendations = findings
+            let recommendations = to_recommend
                 .iter()
-                .filter(|f| recommended(f) && f.prescribers.contains(&key))
-                .map(|f| Recommendation {
-                    why: f.why_and_recommendation().map(|(why, _)| why.to_owned()),
-                    recommended: f.why_and_recommendation().map(|(_, what)| what.to_owned()),
-                    id: f.id.clone(),
-                    title: f.title.clone(),
-                    severity: f.severity.as_str(),
-                    medicines: f.medicines.clone(),
-                    assessment: f.prescriber_text.clone(),
-                    evidence: f.evidence.clone(),
-                    facts: f.context.clone(),
-                })
+                .filter(|(_, members)| prescribers_of(members).contains(&key))
+                .map(|(p, members)| recommendation(p, members))
                 .collect();
             let actions = record
                 .actions
@@ -153,4 +180,50 @@ pub(super) fn letters(regimen: &Regimen, findings: &[Finding]) -> Vec<LetterView
             }
         })
         .collect()
+}
+
+/// The block of one problem: led by its most severe finding recommended,
+/// the facts of every finding once, its evidence once.
+fn recommendation(problem: &Problem, members: &[&Finding]) -> Recommendation {
+    let lead = members
+        .iter()
+        .max_by(|a, b| a.severity.cmp(&b.severity).then_with(|| b.id.cmp(&a.id)))
+        .expect("a recommended problem has a finding");
+    let mut facts: Vec<String> = Vec::new();
+    let mut evidence: Vec<String> = Vec::new();
+    for f in members {
+        for c in &f.context {
+            if !facts.contains(c) {
+                facts.push(c.clone());
+            }
+        }
+        for e in &f.evidence {
+            if !evidence.contains(e) {
+                evidence.push(e.clone());
+            }
+        }
+    }
+    let split = lead.why_and_recommendation();
+    let mut contributing: Vec<String> = members
+        .iter()
+        .filter(|f| f.id != lead.id)
+        .map(|f| f.title.clone())
+        .collect();
+    contributing.dedup();
+    Recommendation {
+        id: problem.id.clone(),
+        title: if members.len() == 1 {
+            lead.title.clone()
+        } else {
+            problem.title.clone()
+        },
+        severity: lead.severity.as_str(),
+        medicines: problem.medicines.clone(),
+        contributing,
+        assessment: lead.prescriber_text.clone(),
+        why: split.map(|(why, _)| why.to_owned()),
+        recommended: split.map(|(_, what)| what.to_owned()),
+        evidence,
+        facts,
+    }
 }

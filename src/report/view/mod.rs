@@ -69,7 +69,7 @@ pub fn plan(
     let placements = todo.placements.clone();
     Packet {
         summary: summary::summary(regimen, todo, kb),
-        letters: letter::letters(regimen, findings),
+        letters: letter::letters(regimen, findings, &problems),
         appendix: appendix::appendix(regimen, findings, &placements, warnings, kb),
     }
 }
