@@ -42,7 +42,8 @@ pub struct Problem {
     /// severe such finding's.
     pub patient_text: Option<String>,
     /// The citations of its findings, each once, in the order they first
-    /// appear (the lead finding's first).
+    /// appear (the lead finding's first); one line per FDA label, its
+    /// sections joined.
     pub evidence: Vec<String>,
     /// The ids of the findings it groups, most severe first.
     pub findings: Vec<String>,
@@ -205,7 +206,7 @@ fn problem(mut members: Vec<&Finding>, kb: &Knowledge) -> Problem {
         recommendation,
         contributing: members[1..].iter().map(|f| f.title.clone()).collect(),
         patient_text,
-        evidence,
+        evidence: crate::knowledge::merge_label_citations(&evidence),
         findings: members.iter().map(|f| f.id.clone()).collect(),
         decision,
     }

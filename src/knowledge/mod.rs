@@ -71,6 +71,10 @@ pub const FILES: &[(&str, &str)] = &[
         include_str!("data/interactions-critical.toml"),
     ),
     (
+        "interactions-critical-2.toml",
+        include_str!("data/interactions-critical-2.toml"),
+    ),
+    (
         "interactions-qt.toml",
         include_str!("data/interactions-qt.toml"),
     ),
@@ -859,6 +863,59 @@ fn label_section_problems(files: &[(&str, &str)]) -> Vec<String> {
     problems
 }
 
+/// Citations with every FDA label document named once: the sections cited
+/// from one label join into one line ("FDA label, Aldactone
+/// (spironolactone) tablets, Contraindications; Warnings and Precautions
+/// 5.1 (2023)"), in the order the label is first cited. One year per label
+/// document (checked on load) makes the joined line exact. Other
+/// citations are kept as they are, each once.
+pub fn merge_label_citations(citations: &[String]) -> Vec<String> {
+    const LABEL: &str = "FDA label, ";
+    // (document key, the first citation's document text, sections, year)
+    let mut out: Vec<(Option<String>, String, Vec<String>, String)> = Vec::new();
+    for c in citations {
+        let parsed = c.strip_prefix(LABEL).and_then(|rest| {
+            let year = last_year(rest)?;
+            let end = label_document_end(rest);
+            let section = rest[end..]
+                .trim_start_matches(',')
+                .trim()
+                .strip_suffix(&format!("({year})"))?
+                .trim()
+                .to_owned();
+            Some((
+                label_document(rest),
+                rest[..end].trim().to_owned(),
+                section,
+                year,
+            ))
+        });
+        match parsed {
+            Some((key, document, section, year)) => {
+                match out.iter_mut().find(|(k, ..)| k.as_ref() == Some(&key)) {
+                    Some((_, _, sections, _)) => {
+                        if !sections.contains(&section) {
+                            sections.push(section);
+                        }
+                    }
+                    None => out.push((Some(key), document, vec![section], year)),
+                }
+            }
+            None => {
+                if !out.iter().any(|(k, text, ..)| k.is_none() && text == c) {
+                    out.push((None, c.clone(), vec![], String::new()));
+                }
+            }
+        }
+    }
+    out.into_iter()
+        .map(|(key, document, sections, year)| match key {
+            Some(_) => format!("{LABEL}{document}, {} ({year})", sections.join("; ")),
+            None => document,
+        })
+        .collect()
+}
+
 /// Where the document of a label citation ends: its first comma outside
 /// brackets.
 fn label_document_end(citation: &str) -> usize {
@@ -1058,6 +1115,27 @@ mod label_years {
         // Another label document, another year: fine.
         let other_label = r#"sources = ["FDA label, linezolid injection, Dosage (2023)"]"#;
         assert!(label_year_problems(&[("a.toml", a), ("b.toml", other_label)]).is_empty());
+    }
+
+    #[test]
+    fn citations_of_one_label_join_into_one_line() {
+        use super::merge_label_citations;
+        let merged = merge_label_citations(&[
+            "FDA label, Aldactone (spironolactone) tablets, Contraindications (2023)".to_owned(),
+            "KDIGO 2024, chapter 4 (2024)".to_owned(),
+            "FDA label, Aldactone (spironolactone) tablets, Warnings and Precautions 5.1 (2023)"
+                .to_owned(),
+            "FDA label, Aldactone (spironolactone), Contraindications (2023)".to_owned(),
+            "KDIGO 2024, chapter 4 (2024)".to_owned(),
+        ]);
+        assert_eq!(
+            merged,
+            [
+                "FDA label, Aldactone (spironolactone) tablets, Contraindications; Warnings and \
+                 Precautions 5.1 (2023)",
+                "KDIGO 2024, chapter 4 (2024)",
+            ]
+        );
     }
 
     #[test]

@@ -192,7 +192,12 @@ fn recommendation(problem: &Problem, members: &[&Finding]) -> Recommendation {
     let mut facts: Vec<String> = Vec::new();
     let mut evidence: Vec<String> = Vec::new();
     for f in members {
-        for c in &f.context {
+        // Which rule fired is for the reviewer's appendix, not the letter.
+        for c in f
+            .context
+            .iter()
+            .filter(|c| !c.starts_with("knowledge-base rule "))
+        {
             if !facts.contains(c) {
                 facts.push(c.clone());
             }
@@ -223,7 +228,7 @@ fn recommendation(problem: &Problem, members: &[&Finding]) -> Recommendation {
         assessment: lead.prescriber_text.clone(),
         why: split.map(|(why, _)| why.to_owned()),
         recommended: split.map(|(_, what)| what.to_owned()),
-        evidence,
+        evidence: crate::knowledge::merge_label_citations(&evidence),
         facts,
     }
 }
