@@ -476,3 +476,39 @@ fn no_two_todo_items_are_about_one_concern_and_medicine() {
         }
     }
 }
+
+/// One concern, one block: no letter of a sample patient holds two blocks
+/// about one concern that share a medicine, and no block cites a source
+/// twice.
+#[test]
+fn no_letter_has_two_blocks_of_one_concern_and_medicine() {
+    let kb = Knowledge::embedded();
+    for path in sample_records() {
+        let regimen = Regimen::new(record::load(&path).unwrap(), kb);
+        let checked = checks::run(&regimen, kb);
+        let packet = report::plan(&regimen, &checked.findings, &checked.warnings, kb);
+        let problem = |id: &str| checked.problems.iter().find(|p| p.id == id);
+        for letter in &packet.letters {
+            let blocks = &letter.recommendations;
+            for (n, a) in blocks.iter().enumerate() {
+                let pa = problem(&a.id).expect("a block is a problem");
+                let mut evidence = a.evidence.clone();
+                evidence.sort();
+                evidence.dedup();
+                assert_eq!(evidence.len(), a.evidence.len(), "{}", a.id);
+                for b in &blocks[n + 1..] {
+                    let pb = problem(&b.id).expect("a block is a problem");
+                    let shared = pa.medicines.iter().any(|m| pb.medicines.contains(m));
+                    assert!(
+                        !(pa.concern == pb.concern && shared),
+                        "{} letter to {}: {} and {}",
+                        regimen.record.patient.id,
+                        letter.key,
+                        pa.id,
+                        pb.id
+                    );
+                }
+            }
+        }
+    }
+}
