@@ -473,28 +473,33 @@ fn letters_hold_every_part_of_a_recommendation() {
                 continue;
             }
             let text = pdf_text(&path);
-            let items = text.matches("Found:").count();
-            recommendations += items;
-            for part in [
-                "Why it matters:",
-                "Recommended:",
-                "Patient facts:",
-                "Evidence:",
-            ] {
+            // A serious problem is a block (Found, Why it matters,
+            // Recommended, Evidence, a reply line); the others are rows of
+            // one table; each has its Accept box, as each request does.
+            let blocks = text.matches("Found:").count();
+            for part in ["Why it matters:", "Recommended:", "Evidence:"] {
                 assert_eq!(
                     text.matches(part).count(),
-                    items,
+                    blocks,
                     "{name} of {}: {part}",
                     file.display()
                 );
             }
+            assert!(text.matches("Patient facts:").count() <= blocks, "{name}");
+            assert!(text.matches("Reply:").count() >= blocks, "{name}");
             let requests = record
                 .actions
                 .iter()
                 .filter(|a| a.audience != record::Audience::Patient)
                 .count();
-            assert!(text.matches("Accept").count() >= items, "{name}");
-            assert!(text.matches("Reply:").count() >= items, "{name}");
+            assert!(text.matches("Accept").count() >= blocks, "{name}");
+            // The table of problems heads a letter with problems, whose
+            // rows are blocks or the compact table's (headed "Response").
+            let glance = text.contains("Problems at a glance");
+            let rows = text.contains("Response");
+            assert_eq!(glance, blocks > 0 || rows, "{name}: the table of problems");
+            let items = blocks + usize::from(rows);
+            recommendations += items;
             assert!(items + requests > 0, "{name} asks nothing");
             assert!(text.contains("Prescriber signature"), "{name}");
             for m in record

@@ -49,6 +49,9 @@ pub struct Recommendation {
     pub medicines: Vec<String>,
     /// The titles of the problem's other findings, said once.
     pub contributing: Vec<String>,
+    /// Major or contraindicated: a block of its own with a reply line;
+    /// the others are rows of one compact table.
+    pub serious: bool,
     /// The whole clinical text, used when it cannot be split.
     pub assessment: String,
     /// Why it matters: consequence and mechanism.
@@ -223,12 +226,33 @@ fn recommendation(problem: &Problem, members: &[&Finding]) -> Recommendation {
             problem.title.clone()
         },
         severity: lead.severity.as_str(),
+        serious: lead.severity >= Severity::Major,
         medicines: problem.medicines.clone(),
         contributing,
         assessment: lead.prescriber_text.clone(),
         why: split.map(|(why, _)| why.to_owned()),
         recommended: split.map(|(_, what)| what.to_owned()),
-        evidence: crate::knowledge::merge_label_citations(&evidence),
+        evidence: about_these(
+            crate::knowledge::merge_label_citations(&evidence),
+            &problem.ingredients,
+        ),
         facts,
     }
+}
+
+/// The citations that are about these ingredients: a class rule cites the
+/// label of every member, and a prescriber needs the ones of the patient's
+/// medicines (the reviewer's appendix keeps them all). FDA labels that
+/// name none of them are left out; other sources (guidelines, the FDA
+/// table) stay. When none would be left, all stay.
+fn about_these(citations: Vec<String>, ingredients: &[String]) -> Vec<String> {
+    let kept: Vec<String> = citations
+        .iter()
+        .filter(|c| {
+            let lower = c.to_lowercase();
+            !lower.starts_with("fda label, ") || ingredients.iter().any(|i| lower.contains(i))
+        })
+        .cloned()
+        .collect();
+    if kept.is_empty() { citations } else { kept }
 }
