@@ -69,6 +69,10 @@ pub struct Strings {
     pub watch_intro: &'static str,
     pub call_us: &'static str,
     pub get_help: &'static str,
+    /// Safe disposal of medicines no longer used (CMS format; FDA drug
+    /// disposal advice).
+    pub disposal_title: &'static str,
+    pub disposal: [&'static str; 4],
     pub changes_title: &'static str,
     pub changes_new: &'static str,
     pub changes_stopped: &'static str,
@@ -157,6 +161,13 @@ static EN: Strings = Strings {
     watch_intro: "Most people have no problems. Call us if you notice these signs.",
     call_us: "Call us or your doctor if:",
     get_help: "Get help now (call 911) if:",
+    disposal_title: "Getting rid of medicines you no longer use",
+    disposal: [
+        "Do not keep old medicines. Someone else could take them by mistake.",
+        "Take them to a drug take-back place. Many drugstores have a drop box. Ask us where.",
+        "If you cannot get to one, mix pills with coffee grounds or cat litter. Seal them in a bag and put it in the trash. Cross out your name on the bottle.",
+        "Old strong pain pills and pain patches are the most risky. Get rid of them right away. If no take-back place is near, some can go down the toilet. Ask us which ones.",
+    ],
     changes_title: "What changed after your hospital stay",
     changes_new: "New medicines",
     changes_stopped: "Stopped medicines",
@@ -238,6 +249,13 @@ static ES: Strings = Strings {
                   estas señales.",
     call_us: "Llámenos o llame a su médico si:",
     get_help: "Pida ayuda ya (llame al 911) si:",
+    disposal_title: "Cómo deshacerse de las medicinas que ya no usa",
+    disposal: [
+        "No guarde medicinas viejas. Otra persona podría tomarlas por error.",
+        "Llévelas a un lugar de devolución de medicinas. Muchas farmacias tienen un buzón. Pregúntenos dónde.",
+        "Si no puede ir a uno, mezcle las pastillas con café usado o arena para gatos. Ciérrelas en una bolsa y échela a la basura. Tache su nombre en el frasco.",
+        "Las pastillas y los parches fuertes para el dolor que le sobren son los más peligrosos. Deshágase de ellos enseguida. Si no hay un lugar de devolución cerca, algunos se pueden tirar al inodoro. Pregúntenos cuáles.",
+    ],
     changes_title: "Qué cambió después de su estancia en el hospital",
     changes_new: "Medicinas nuevas",
     changes_stopped: "Medicinas que se dejaron",
@@ -383,3 +401,18 @@ pub static APPENDIX: AppendixStrings = AppendixStrings {
     directions_unread: "could not be read; the patient documents quote them as written",
     scope: "Findings cover only what the record contains and what the knowledge base knows.",
 };
+
+/// The to-do item for a medicine the record lists as stopped: it may still
+/// be at home.
+pub fn disposal_todo(medicine: &str, language: Language) -> String {
+    match language {
+        Language::En => format!(
+            "You stopped {medicine}. If you still have some at home, get rid of it safely. \
+             See the part on getting rid of medicines."
+        ),
+        Language::Es => format!(
+            "Usted dejó {medicine}. Si todavía tiene en casa, deshágase de ella de forma \
+             segura. Vea la parte sobre cómo deshacerse de las medicinas."
+        ),
+    }
+}

@@ -25,7 +25,7 @@
 use serde::Serialize;
 
 use crate::checks::{Finding, Problem, Severity};
-use crate::record::{Audience, Language, MedicineType, Record};
+use crate::record::{Audience, Language, MedicineStatus, MedicineType, Record};
 use crate::regimen::Regimen;
 use crate::report::plain::explain;
 
@@ -158,6 +158,12 @@ pub fn plan(regimen: &Regimen, findings: &[Finding], problems: &[Problem]) -> To
             .iter()
             .position(|r| problem.as_ref().is_some_and(|p| r.problems.contains(p)))
             .or_else(|| rows.iter().position(|r| r.about == about));
+        // A problem speaks once: its first (most severe) finding's words.
+        let said = at.is_some_and(|k| {
+            problem
+                .as_ref()
+                .is_some_and(|p| rows[k].problems.contains(p))
+        });
         let row = match at.map(|k| &mut rows[k]) {
             Some(row) => {
                 for m in about {
@@ -181,7 +187,9 @@ pub fn plan(regimen: &Regimen, findings: &[Finding], problems: &[Problem]) -> To
             }
         };
         row.severity = row.severity.max(Some(f.severity));
-        row.texts.push((f.severity, f.patient_text.clone()));
+        if !said {
+            row.texts.push((f.severity, f.patient_text.clone()));
+        }
         row.findings.push(i);
     }
     // An item says at most two things, the most serious; the rest wait
@@ -197,6 +205,25 @@ pub fn plan(regimen: &Regimen, findings: &[Finding], problems: &[Problem]) -> To
         order.truncate(MAX_PER_ITEM);
         order.sort_unstable();
         row.texts = order.iter().map(|&k| row.texts[k].clone()).collect();
+    }
+    // A medicine the record lists as stopped may still be at home: one item
+    // a medicine, to get rid of it safely (CMS format; FDA disposal advice).
+    for m in record
+        .medications
+        .iter()
+        .filter(|m| m.status == MedicineStatus::Stopped)
+    {
+        rows.push(Row {
+            about: vec![m.name.clone()],
+            problems: vec![],
+            severity: None,
+            texts: vec![(
+                Severity::Minor,
+                crate::report::strings::disposal_todo(&m.name, language),
+            )],
+            findings: vec![],
+            kept: false,
+        });
     }
     let asked: Vec<usize> = (0..findings.len())
         .filter(|&i| placements[i] == Placement::AskDoctor)
@@ -492,12 +519,50 @@ mod tests {
             evidence: vec![],
             context: vec![],
             decision: None,
-            concern: String::new(),
+            concern: crate::checks::default_concern(check).to_owned(),
         }
     }
 
     fn about(plan: &TodoPlan) -> Vec<&str> {
         plan.items.iter().map(|i| i.talked_about.as_str()).collect()
+    }
+
+    #[test]
+    fn one_problem_speaks_once() {
+        let r = regimen(MEDICINES);
+        let same = |s, t: &str| finding("interaction", s, &["digoxin 0.125 mg"], t, false);
+        let f = vec![
+            same(Severity::Major, "One."),
+            same(Severity::Moderate, "Two."),
+        ];
+        let problems = problems_of(&f);
+        assert_eq!(problems.len(), 1);
+        let plan = plan(&r, &f, &problems);
+        assert_eq!(plan.items.len(), 1);
+        assert_eq!(plan.items[0].to_do, "One.");
+        assert_eq!(plan.placements, [Placement::Item, Placement::Item]);
+    }
+
+    #[test]
+    fn a_stopped_medicine_gets_an_item_to_dispose_of_it_safely() {
+        let r = regimen(
+            "[[medications]]\nname = \"oxycodone 5 mg\"\nstatus = \"stopped\"\n\
+             [[medications]]\nname = \"Lasix 40 mg\"\n",
+        );
+        let plan = plan(&r, &[], &[]);
+        assert_eq!(about(&plan), ["oxycodone 5 mg"]);
+        assert!(
+            plan.items[0].to_do.contains("get rid of it safely"),
+            "{:?}",
+            plan.items
+        );
+        // Nothing stopped: no such item.
+        let r = regimen("[[medications]]\nname = \"Lasix 40 mg\"\n");
+        assert!(plan_of(&r).items.is_empty());
+    }
+
+    fn plan_of(r: &Regimen) -> TodoPlan {
+        plan(r, &[], &[])
     }
 
     #[test]
@@ -702,13 +767,14 @@ mod tests {
             action: crate::record::DecisionAction::Dismiss,
             reason: Some("known".into()),
         });
-        let same = |s, t: &str| finding("interaction", s, &["digoxin 0.125 mg"], t, false);
+        // Three concerns about one medicine: one item, of at most two.
+        let same = |c, s, t: &str| finding(c, s, &["digoxin 0.125 mg"], t, false);
         let f = vec![
             quiet,
             dismissed,
-            same(Severity::Major, "One."),
-            same(Severity::Moderate, "Two."),
-            same(Severity::Minor, "Three."),
+            same("interaction", Severity::Major, "One."),
+            same("herb-food", Severity::Moderate, "Two."),
+            same("hepatic", Severity::Minor, "Three."),
         ];
         let plan = plan(&r, &f, &problems_of(&f));
         assert_eq!(about(&plan), ["digoxin 0.125 mg"]);
