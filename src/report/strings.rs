@@ -69,8 +69,14 @@ pub struct Strings {
     pub watch_intro: &'static str,
     pub call_us: &'static str,
     pub get_help: &'static str,
-    /// Safe disposal of medicines no longer used (CMS format; FDA drug
-    /// disposal advice).
+    /// Safe disposal of medicines no longer used, as the CMS standardized
+    /// format asks. Facts from FDA, "Where and How to Dispose of Unused
+    /// Medicines" (take-back sites and drop boxes first; otherwise mixed with
+    /// an unappealing substance such as used coffee grounds or cat litter,
+    /// sealed, in the household trash, with personal information scratched
+    /// off the label) and FDA, "Drug Disposal: FDA's Flush List for Certain
+    /// Medicines" (opioids such as oxycodone and fentanyl patches flushed
+    /// when no take-back option is readily available) (2024).
     pub disposal_title: &'static str,
     pub disposal: [&'static str; 4],
     pub changes_title: &'static str,
