@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::todo::Placement;
 use super::{Header, Labelled, header, prescriber_name};
-use crate::checks::{Finding, NOT_YET, REGISTRY};
+use crate::checks::{Finding, NOT_YET, Problem, REGISTRY};
 use crate::knowledge::Knowledge;
 use crate::record::Language;
 use crate::regimen::Regimen;
@@ -25,7 +25,10 @@ pub struct AppendixView {
     pub tool_version: &'static str,
     pub checks_run: Vec<&'static str>,
     pub checks_not_run: Vec<Labelled>,
-    pub findings: Vec<AppendixFinding>,
+    /// Every finding, grouped into its problem, most serious first.
+    pub problems: Vec<AppendixProblem>,
+    /// How many findings in all.
+    pub finding_count: usize,
     pub medicines: Vec<AppendixMedicine>,
     pub warnings: Vec<String>,
 }
@@ -46,6 +49,19 @@ pub struct AppendixFinding {
     pub in_packet: &'static str,
 }
 
+/// One problem and the findings it groups.
+#[derive(Debug, Serialize)]
+pub struct AppendixProblem {
+    pub id: String,
+    pub title: String,
+    pub concern: String,
+    pub severity: &'static str,
+    pub recommendation: String,
+    /// The citations of all its findings, each FDA label once.
+    pub evidence: Vec<String>,
+    pub findings: Vec<AppendixFinding>,
+}
+
 #[derive(Debug, Serialize)]
 pub struct AppendixMedicine {
     pub name: String,
@@ -60,13 +76,14 @@ pub struct AppendixMedicine {
 pub(super) fn appendix(
     regimen: &Regimen,
     findings: &[Finding],
+    problems: &[Problem],
     placements: &[Placement],
     warnings: &[String],
     kb: &Knowledge,
 ) -> AppendixView {
     let record = &regimen.record;
     let t = strings(Language::En);
-    let findings = findings
+    let mut rows: Vec<Option<AppendixFinding>> = findings
         .iter()
         .zip(placements)
         .map(|(f, placement)| AppendixFinding {
@@ -88,6 +105,30 @@ pub(super) fn appendix(
                 Some(reason) => format!("{}: {reason}", d.action.as_str()),
                 None => d.action.as_str().to_owned(),
             }),
+        })
+        .map(Some)
+        .collect();
+    let finding_count = rows.len();
+    // Each finding goes under its problem, once.
+    let problems = problems
+        .iter()
+        .map(|p| AppendixProblem {
+            id: p.id.clone(),
+            title: p.title.clone(),
+            concern: kb
+                .concern(&p.concern)
+                .map_or_else(|| p.concern.clone(), |c| c.name.clone()),
+            severity: p.severity.as_str(),
+            recommendation: p.recommendation.clone(),
+            evidence: p.evidence.clone(),
+            findings: p
+                .findings
+                .iter()
+                .filter_map(|id| {
+                    let at = findings.iter().position(|f| &f.id == id)?;
+                    rows[at].take()
+                })
+                .collect(),
         })
         .collect();
     let medicines = regimen
@@ -119,7 +160,19 @@ pub(super) fn appendix(
                         None => i.name.clone(),
                     })
                     .collect(),
-                classes: m.classes.clone(),
+                // Therapeutic classes; the groups that only serve one
+                // interaction file's rules (crit-, crit2-, cyp-, onc-, hf-)
+                // stay in the JSON.
+                classes: m
+                    .classes
+                    .iter()
+                    .filter(|c| {
+                        !["crit-", "crit2-", "cyp-", "onc-", "hf-"]
+                            .iter()
+                            .any(|p| c.starts_with(p))
+                    })
+                    .cloned()
+                    .collect(),
                 directions_as_written: m
                     .medication
                     .sig
@@ -146,7 +199,8 @@ pub(super) fn appendix(
                 value: (*what).into(),
             })
             .collect(),
-        findings,
+        problems,
+        finding_count,
         medicines,
         warnings: warnings.to_vec(),
     }

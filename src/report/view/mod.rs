@@ -70,7 +70,7 @@ pub fn plan(
     Packet {
         summary: summary::summary(regimen, todo, kb),
         letters: letter::letters(regimen, findings, &problems),
-        appendix: appendix::appendix(regimen, findings, &placements, warnings, kb),
+        appendix: appendix::appendix(regimen, findings, &problems, &placements, warnings, kb),
     }
 }
 
