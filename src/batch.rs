@@ -36,8 +36,20 @@ pub struct PatientDigest {
     pub review_date: Date,
     /// Open (not dismissed) findings: check and severity.
     pub findings: Vec<FindingDigest>,
-    /// What each prescriber is asked, in the order of the findings.
+    /// What each prescriber is asked: one line per problem.
     pub recommendations: Vec<RecommendationDigest>,
+    /// Open (not dismissed) problems: concern, category and severity.
+    #[serde(default)]
+    pub problems: Vec<ProblemDigest>,
+}
+
+/// One open problem, for the program overview's counts.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ProblemDigest {
+    /// The concern's id (`bleeding`, `kidney-dose`).
+    pub concern: String,
+    pub category: crate::knowledge::ProblemCategory,
+    pub severity: Severity,
 }
 
 /// A date in the digest files as `"2026-11-20"` (JSON has no dates).
@@ -99,23 +111,53 @@ impl PatientDigest {
                 title: f.title.clone(),
             })
             .collect();
+        // One line per problem for each prescriber of the findings it
+        // recommends, led by its most severe such finding.
         let mut recommendations = Vec::new();
-        for f in checked.findings.iter().filter(|f| recommended(f)) {
-            for key in &f.prescribers {
+        for p in &checked.problems {
+            let members: Vec<&crate::checks::Finding> = checked
+                .findings
+                .iter()
+                .filter(|f| p.findings.contains(&f.id) && recommended(f))
+                .collect();
+            let Some(lead) = members
+                .iter()
+                .max_by(|a, b| a.severity.cmp(&b.severity).then_with(|| b.id.cmp(&a.id)))
+            else {
+                continue;
+            };
+            let mut keys: Vec<&String> = members.iter().flat_map(|f| &f.prescribers).collect();
+            keys.sort();
+            keys.dedup();
+            for key in keys {
                 let listed = record.prescriber(key);
                 recommendations.push(RecommendationDigest {
                     prescriber: listed.map_or_else(|| key.clone(), |p| p.name.clone()),
                     organization: listed.and_then(|p| p.organization.clone()),
                     fax: listed.and_then(|p| p.fax.clone()),
-                    title: f.title.clone(),
-                    severity: f.severity,
-                    medicines: f.medicines.clone(),
-                    recommended: f
+                    title: if members.len() == 1 {
+                        lead.title.clone()
+                    } else {
+                        p.title.clone()
+                    },
+                    severity: lead.severity,
+                    medicines: p.medicines.clone(),
+                    recommended: lead
                         .why_and_recommendation()
-                        .map_or_else(|| f.prescriber_text.clone(), |(_, what)| what.to_owned()),
+                        .map_or_else(|| lead.prescriber_text.clone(), |(_, what)| what.to_owned()),
                 });
             }
         }
+        let problems = checked
+            .problems
+            .iter()
+            .filter(|p| !p.is_dismissed())
+            .map(|p| ProblemDigest {
+                concern: p.concern.clone(),
+                category: p.category,
+                severity: p.severity,
+            })
+            .collect();
         PatientDigest {
             id: record.patient.id.clone(),
             name: record.patient.name.clone(),
@@ -128,6 +170,7 @@ impl PatientDigest {
             review_date: record.review.date,
             findings,
             recommendations,
+            problems,
         }
     }
 
@@ -255,6 +298,10 @@ pub struct OverviewView {
     pub severities: Vec<Count>,
     /// Open findings per check and severity, the check with most first.
     pub checks: Vec<CheckCount>,
+    /// Open problems per concern and severity, the concern with most first.
+    pub concerns: Vec<CheckCount>,
+    /// Open problems per category (safety, dose too high...).
+    pub categories: Vec<Count>,
     /// The most frequent problems: finding titles by patients affected.
     pub frequent: Vec<Count>,
     /// Patients with a contraindicated or major finding, to call first:
@@ -383,6 +430,39 @@ pub fn overview(summary: &BatchSummary, digests: &Digests) -> OverviewView {
         }
     }
     checks.sort_by(|a, b| b.total.cmp(&a.total).then(a.check.cmp(&b.check)));
+    let mut concerns: Vec<CheckCount> = Vec::new();
+    let mut categories: Vec<Count> = Vec::new();
+    for p in digests.iter().flat_map(|d| d.problems.clone()) {
+        let at = order.iter().position(|s| *s == p.severity).unwrap_or(3);
+        match concerns.iter_mut().find(|c| c.check == p.concern) {
+            Some(c) => {
+                c.counts[at] += 1;
+                c.total += 1;
+            }
+            None => {
+                let mut counts = [0; 4];
+                counts[at] = 1;
+                concerns.push(CheckCount {
+                    check: p.concern.clone(),
+                    counts,
+                    total: 1,
+                });
+            }
+        }
+        let category = serde_json::to_value(p.category)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        match categories.iter_mut().find(|c| c.label == category) {
+            Some(c) => c.count += 1,
+            None => categories.push(Count {
+                label: category,
+                count: 1,
+            }),
+        }
+    }
+    concerns.sort_by(|a, b| b.total.cmp(&a.total).then(a.check.cmp(&b.check)));
+    categories.sort_by(|a, b| b.count.cmp(&a.count).then(a.label.cmp(&b.label)));
     let mut frequent: Vec<Count> = Vec::new();
     for d in digests.iter() {
         let mut titles: Vec<&str> = d.findings.iter().map(|f| f.title.as_str()).collect();
@@ -434,6 +514,8 @@ pub fn overview(summary: &BatchSummary, digests: &Digests) -> OverviewView {
         skipped: summary.skipped,
         severities,
         checks,
+        concerns,
+        categories,
         frequent,
         call_first_total: call_first.len(),
         call_first,
@@ -773,6 +855,11 @@ mod tests {
                 title: "Bleeding risk".into(),
             }],
             recommendations: Vec::new(),
+            problems: vec![ProblemDigest {
+                concern: "bleeding".into(),
+                category: crate::knowledge::ProblemCategory::Safety,
+                severity,
+            }],
         }
     }
 

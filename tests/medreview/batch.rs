@@ -148,6 +148,18 @@ fn the_overview_counts_the_batch_and_lists_who_to_call_first() {
         "{text}"
     );
     assert!(text.contains("Open findings by check"));
+    // Problems by concern beside findings: bleeding and high potassium are
+    // among the samples' concerns, and each category is counted.
+    let by_concern = text
+        .split("Open problems by concern")
+        .nth(1)
+        .expect("problems by concern")
+        .split("Most frequent problems")
+        .next()
+        .unwrap();
+    for concern in ["bleeding", "hyperkalaemia", "Category", "safety"] {
+        assert!(by_concern.contains(concern), "{concern}: {by_concern}");
+    }
     let call_first = text.split("Patients to call first").nth(1).unwrap();
     let mut listed = 0;
     for row in summary["rows"].as_array().unwrap() {
@@ -253,6 +265,7 @@ fn a_long_list_to_call_first_goes_to_a_csv_and_the_overview_says_so() {
                 title: "Bleeding risk".into(),
             }],
             recommendations: Vec::new(),
+            problems: Vec::new(),
         })
         .collect();
     let summary = BatchSummary {
@@ -479,4 +492,42 @@ fn a_shard_leaves_the_shared_folders_temporaries_to_the_others() {
     let (status, _) = run(records, &out, &options(None));
     assert_eq!(status, 0);
     assert!(!theirs.exists(), "an unsharded run kept a stale temporary");
+}
+
+/// A prescriber's digest has one line per problem: never two lines with one
+/// title for one patient (Harold's potassium is one line, not four).
+#[test]
+fn the_digest_lists_one_line_per_problem() {
+    use medreview::batch::PatientDigest;
+    let kb = medreview::knowledge::Knowledge::embedded();
+    for path in crate::helpers::sample_records() {
+        let regimen = medreview::regimen::Regimen::new(medreview::record::load(&path).unwrap(), kb);
+        let checked = medreview::checks::run(&regimen, kb);
+        let digest = PatientDigest::of(&regimen, &checked);
+        let mut lines: Vec<(&str, &str)> = digest
+            .recommendations
+            .iter()
+            .map(|r| (r.prescriber.as_str(), r.title.as_str()))
+            .collect();
+        let n = lines.len();
+        lines.sort();
+        lines.dedup();
+        assert_eq!(lines.len(), n, "{}", path.display());
+        let potassium = digest
+            .recommendations
+            .iter()
+            .filter(|r| r.title.to_lowercase().contains("potassium"))
+            .count();
+        assert!(
+            potassium
+                <= digest
+                    .recommendations
+                    .iter()
+                    .map(|r| &r.prescriber)
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .len(),
+            "{}",
+            path.display()
+        );
+    }
 }
