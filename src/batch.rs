@@ -142,9 +142,11 @@ impl PatientDigest {
                     },
                     severity: lead.severity,
                     medicines: p.medicines.clone(),
-                    recommended: lead
-                        .why_and_recommendation()
-                        .map_or_else(|| lead.prescriber_text.clone(), |(_, what)| what.to_owned()),
+                    recommended: if lead.recommendation.is_empty() {
+                        lead.prescriber_text.clone()
+                    } else {
+                        lead.recommendation.clone()
+                    },
                 });
             }
         }

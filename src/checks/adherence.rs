@@ -86,6 +86,8 @@ impl Check for Adherence {
                     ],
                     decision: None,
                     concern: String::new(),
+                    why: String::new(),
+                    recommendation: String::new(),
                 })
             })
             .collect()

@@ -319,6 +319,8 @@ fn finding(cx: &CheckContext, med: &MedicineUse, ingredient: &str, hit: Hit) -> 
         context: vec![format!("recorded {kind}: {substance}{reaction}")],
         decision: None,
         concern: String::new(),
+        why: String::new(),
+        recommendation: String::new(),
     }
 }
 
@@ -355,6 +357,8 @@ fn unrecognised(cx: &CheckContext, allergy: &RecordedAllergy) -> Finding {
         context: vec![format!("recorded allergy: {substance}")],
         decision: None,
         concern: String::new(),
+        why: String::new(),
+        recommendation: String::new(),
     }
 }
 

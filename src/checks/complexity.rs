@@ -588,6 +588,8 @@ fn finding(cx: &CheckContext) -> Option<Finding> {
         context,
         decision: None,
         concern: String::new(),
+        why: String::new(),
+        recommendation: String::new(),
     })
 }
 

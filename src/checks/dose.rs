@@ -172,6 +172,8 @@ fn above_maximum(cx: &CheckContext, ingredient: &str, med: &MedicineUse) -> Opti
         context,
         decision: None,
         concern: String::new(),
+        why: String::new(),
+        recommendation: String::new(),
     })
 }
 
@@ -248,6 +250,8 @@ fn not_weekly(cx: &CheckContext, ingredient: &str, med: &MedicineUse) -> Option<
         context: vec![format!("{name}: {} days a week {how}", number(days))],
         decision: None,
         concern: String::new(),
+        why: String::new(),
+        recommendation: String::new(),
     })
 }
 

@@ -106,6 +106,8 @@ impl Check for DuplicateTherapy {
                 )],
                 decision: None,
                 concern: String::new(),
+                why: String::new(),
+                recommendation: String::new(),
             });
         }
         out

@@ -152,6 +152,8 @@ fn food_findings(cx: &CheckContext) -> Vec<Finding> {
             context,
             decision: None,
             concern: rule.concern.clone().unwrap_or_default(),
+            why: format!("{} Mechanism: {}", rule.consequence, rule.mechanism),
+            recommendation: rule.action.clone(),
         });
     }
     out

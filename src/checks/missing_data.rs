@@ -128,6 +128,8 @@ fn kidney(cx: &CheckContext) -> Option<Finding> {
         ],
         decision: None,
         concern: String::new(),
+        why: String::new(),
+        recommendation: String::new(),
     })
 }
 
@@ -167,6 +169,8 @@ fn discharge_list(cx: &CheckContext) -> Option<Finding> {
         context: vec!["review kind: transition; no [[transition.discharge]] entries".into()],
         decision: None,
         concern: String::new(),
+        why: String::new(),
+        recommendation: String::new(),
     })
 }
 

@@ -74,6 +74,10 @@ pub struct Finding {
     /// The patient facts that made it fire.
     pub context: Vec<String>,
     pub decision: Option<FindingDecision>,
+    /// Why it matters, for a clinician: the consequence (and mechanism).
+    pub why: String,
+    /// What is recommended, for a clinician.
+    pub recommendation: String,
     /// The clinical concern it is grouped under into a problem
     /// (`concerns.toml`): its rule's, else its check's
     /// ([`default_concern`]).
@@ -206,6 +210,16 @@ pub fn run(regimen: &Regimen, kb: &Knowledge) -> Checked {
     for f in &mut findings {
         if f.concern.is_empty() {
             f.concern = default_concern(f.check).to_owned();
+        }
+        // Checks that compose their text in code write it as "...
+        // Recommended: ..."; rule-based checks set the parts themselves.
+        if f.why.is_empty() && f.recommendation.is_empty() {
+            let (why, what) = f
+                .why_and_recommendation()
+                .map(|(w, r)| (w.to_owned(), r.to_owned()))
+                .unwrap_or_else(|| (f.prescriber_text.clone(), String::new()));
+            f.why = why;
+            f.recommendation = what;
         }
     }
 

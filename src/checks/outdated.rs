@@ -139,6 +139,8 @@ fn duration_rule(cx: &CheckContext, med: &MedicineUse) -> Option<Finding> {
         context: vec![since, format!("usual longest use: {} days", rule.max_days)],
         decision: None,
         concern: String::new(),
+        why: rule.consequence.clone(),
+        recommendation: rule.action.clone(),
     })
 }
 
@@ -185,6 +187,8 @@ fn short_course(cx: &CheckContext, med: &MedicineUse) -> Option<Finding> {
         context: vec![since, format!("usual course: up to {limit} days")],
         decision: None,
         concern: String::new(),
+        why: String::new(),
+        recommendation: String::new(),
     })
 }
 
@@ -238,6 +242,8 @@ fn course_ended(cx: &CheckContext, med: &MedicineUse) -> Option<Finding> {
         ],
         decision: None,
         concern: String::new(),
+        why: String::new(),
+        recommendation: String::new(),
     })
 }
 
@@ -295,6 +301,8 @@ fn refill_overdue(cx: &CheckContext, med: &MedicineUse) -> Option<Finding> {
         ],
         decision: None,
         concern: String::new(),
+        why: String::new(),
+        recommendation: String::new(),
     })
 }
 
@@ -340,6 +348,8 @@ fn no_reason(cx: &CheckContext, med: &MedicineUse) -> Option<Finding> {
         context: vec!["no indication recorded; not in the knowledge base".into()],
         decision: None,
         concern: String::new(),
+        why: String::new(),
+        recommendation: String::new(),
     })
 }
 

@@ -217,6 +217,8 @@ fn three(
         ],
         decision: None,
         concern: rule.concern.clone().unwrap_or_default(),
+        why: format!("{} Mechanism: {}", rule.consequence, rule.mechanism),
+        recommendation: rule.action.clone(),
     };
     Some(Three {
         finding,
@@ -286,5 +288,7 @@ fn finding<'a>(
         context,
         decision: None,
         concern: rule.concern.clone().unwrap_or_default(),
+        why: format!("{} Mechanism: {}", rule.consequence, rule.mechanism),
+        recommendation: rule.action.clone(),
     }
 }

@@ -451,6 +451,8 @@ fn finding(regimen: &Regimen, check: &'static str, hit: Hit) -> Finding {
         context: hit.context,
         decision: None,
         concern: rule.concern.clone().unwrap_or_default(),
+        why: rule.consequence.clone(),
+        recommendation: rule.action.clone(),
     }
 }
 

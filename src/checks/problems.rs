@@ -171,10 +171,7 @@ fn problem(mut members: Vec<&Finding>, kb: &Knowledge) -> Problem {
         (1, _) | (_, None) => lead.title.clone(),
         (_, Some(c)) => format!("{}: {}", c.name, super::join_names(&medicines, "and")),
     };
-    let (why, recommendation) = match lead.why_and_recommendation() {
-        Some((why, what)) => (why.to_owned(), what.to_owned()),
-        None => (lead.prescriber_text.clone(), String::new()),
-    };
+    let (why, recommendation) = (lead.why.clone(), lead.recommendation.clone());
     let patient_text = members
         .iter()
         .filter(|f| f.patient_action && !f.is_dismissed())

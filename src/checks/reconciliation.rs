@@ -503,6 +503,8 @@ fn make<'a, const N: usize>(
         context,
         decision: None,
         concern: String::new(),
+        why: String::new(),
+        recommendation: String::new(),
     }
 }
 

@@ -173,6 +173,8 @@ fn finding(cx: &CheckContext, ingredient: &str, meds: &[&MedicineUse]) -> Findin
         context,
         decision: None,
         concern: String::new(),
+        why: String::new(),
+        recommendation: String::new(),
     }
 }
 

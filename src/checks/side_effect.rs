@@ -151,6 +151,8 @@ fn finding(
         context: vec![format!("reported: \"{reported}\"")],
         decision: None,
         concern: String::new(),
+        why: String::new(),
+        recommendation: String::new(),
     })
 }
 

@@ -80,6 +80,8 @@ impl Check for UnknownMedicine {
                     context: vec![format!("name as recorded: {name}")],
                     decision: None,
                     concern: String::new(),
+                    why: String::new(),
+                    recommendation: String::new(),
                 }
             })
             .collect()

@@ -308,3 +308,25 @@ fn every_finding_of_the_samples_is_in_exactly_one_problem() {
     }
     assert!(problems_seen > 0);
 }
+
+/// Every finding of the samples carries why it matters and what is
+/// recommended as fields of their own (the letters and digests use them),
+/// and its clinical text holds both.
+#[test]
+fn every_finding_says_why_and_what_in_fields_of_their_own() {
+    let out = medreview(&["check", "--json", "sample-data"]);
+    let all: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut seen = 0;
+    for record in all.as_array().unwrap() {
+        for f in record["findings"].as_array().unwrap() {
+            let id = f["id"].as_str().unwrap();
+            let why = f["why"].as_str().unwrap();
+            let what = f["recommendation"].as_str().unwrap();
+            let text = f["prescriber_text"].as_str().unwrap();
+            assert!(!why.is_empty() && !what.is_empty(), "{id}");
+            assert!(text.contains(what), "{id}: {what:?} not in {text:?}");
+            seen += 1;
+        }
+    }
+    assert!(seen > 100);
+}

@@ -211,7 +211,7 @@ fn recommendation(problem: &Problem, members: &[&Finding]) -> Recommendation {
             }
         }
     }
-    let split = lead.why_and_recommendation();
+
     let mut contributing: Vec<String> = members
         .iter()
         .filter(|f| f.id != lead.id)
@@ -230,8 +230,8 @@ fn recommendation(problem: &Problem, members: &[&Finding]) -> Recommendation {
         medicines: problem.medicines.clone(),
         contributing,
         assessment: lead.prescriber_text.clone(),
-        why: split.map(|(why, _)| why.to_owned()),
-        recommended: split.map(|(_, what)| what.to_owned()),
+        why: (!lead.why.is_empty()).then(|| lead.why.clone()),
+        recommended: (!lead.recommendation.is_empty()).then(|| lead.recommendation.clone()),
         evidence: about_these(
             crate::knowledge::merge_label_citations(&evidence),
             &problem.ingredients,

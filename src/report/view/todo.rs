@@ -520,6 +520,8 @@ mod tests {
             context: vec![],
             decision: None,
             concern: crate::checks::default_concern(check).to_owned(),
+            why: String::new(),
+            recommendation: String::new(),
         }
     }
 
