@@ -916,6 +916,13 @@ pub fn merge_label_citations(citations: &[String]) -> Vec<String> {
         .collect()
 }
 
+/// The label document an FDA label citation names, in lowercase ("zyvox
+/// (linezolid) tablets"), or `None` for other sources.
+pub fn cited_label(citation: &str) -> Option<String> {
+    let rest = citation.strip_prefix("FDA label, ")?;
+    Some(rest[..label_document_end(rest)].trim().to_lowercase())
+}
+
 /// Where the document of a label citation ends: its first comma outside
 /// brackets.
 fn label_document_end(citation: &str) -> usize {

@@ -194,21 +194,25 @@ fn recommendation(problem: &Problem, members: &[&Finding]) -> Recommendation {
         .expect("a recommended problem has a finding");
     let mut facts: Vec<String> = Vec::new();
     let mut evidence: Vec<String> = Vec::new();
+    // Which rule fired, and which two medicines a pair rule matched, are
+    // for the reviewer's appendix: "Found" names the medicines already.
+    let pair = |c: &str| c.contains(") with ") && c.ends_with(')');
     for f in members {
-        // Which rule fired is for the reviewer's appendix, not the letter.
         for c in f
             .context
             .iter()
-            .filter(|c| !c.starts_with("knowledge-base rule "))
+            .filter(|c| !c.starts_with("knowledge-base rule ") && !pair(c))
         {
             if !facts.contains(c) {
                 facts.push(c.clone());
             }
         }
-        for e in &f.evidence {
-            if !evidence.contains(e) {
-                evidence.push(e.clone());
-            }
+    }
+    // The evidence of the recommendation made; the others' is in the
+    // reviewer's appendix.
+    for e in &lead.evidence {
+        if !evidence.contains(e) {
+            evidence.push(e.clone());
         }
     }
 
@@ -241,16 +245,16 @@ fn recommendation(problem: &Problem, members: &[&Finding]) -> Recommendation {
 }
 
 /// The citations that are about these ingredients: a class rule cites the
-/// label of every member, and a prescriber needs the ones of the patient's
-/// medicines (the reviewer's appendix keeps them all). FDA labels that
-/// name none of them are left out; other sources (guidelines, the FDA
-/// table) stay. When none would be left, all stay.
+/// label of every member, and a prescriber needs the labels of the
+/// patient's medicines (the reviewer's appendix keeps them all). An FDA
+/// label whose document names none of them is left out; other sources
+/// (guidelines, the FDA table) stay. When none would be left, all stay.
 fn about_these(citations: Vec<String>, ingredients: &[String]) -> Vec<String> {
     let kept: Vec<String> = citations
         .iter()
-        .filter(|c| {
-            let lower = c.to_lowercase();
-            !lower.starts_with("fda label, ") || ingredients.iter().any(|i| lower.contains(i))
+        .filter(|c| match crate::knowledge::cited_label(c) {
+            Some(document) => ingredients.iter().any(|i| document.contains(i.as_str())),
+            None => true,
         })
         .cloned()
         .collect();
