@@ -40,7 +40,10 @@ pub struct AppendixFinding {
     pub title: String,
     pub medicines: Vec<String>,
     pub prescribers: Vec<String>,
-    pub patient_text: String,
+    /// The patient's wording, for a finding left out of the to-do list for
+    /// room (to go over with the patient); the others' is in the packet or
+    /// not for the patient.
+    pub patient_text: Option<String>,
     pub prescriber_text: String,
     pub evidence: Vec<String>,
     pub context: Vec<String>,
@@ -97,7 +100,7 @@ pub(super) fn appendix(
                 .iter()
                 .map(|p| prescriber_name(regimen, p))
                 .collect(),
-            patient_text: f.patient_text.clone(),
+            patient_text: (*placement == Placement::LeftOut).then(|| f.patient_text.clone()),
             prescriber_text: f.prescriber_text.clone(),
             evidence: f.evidence.clone(),
             context: f.context.clone(),
