@@ -601,3 +601,48 @@ fn pdfs_have_real_headings_tables_and_embedded_fonts() {
     }
     assert!(checked >= 30, "only {checked} PDFs");
 }
+
+/// Said once, the documents stay short (issue 19, counted from the PDFs):
+/// Harold, the sample patient on 19 medicines with 22 problems, gets a
+/// summary of at most 9 pages with every medicine, the whole schedule and
+/// watch-for table, an appendix of at most 10 and letters of at most 3; the
+/// sample patients' letters are 2 pages or fewer for most of them.
+#[test]
+fn documents_stay_within_their_page_counts() {
+    let run = rendered_samples();
+    let mut letters = Vec::new();
+    for file in sample_records() {
+        let record = record::load(&file).unwrap();
+        let dir = folder_of(&run.out(), &record.patient.id);
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if name.starts_with("letter-") {
+                let n = pages(&path);
+                assert!(n <= 3, "{}: {name} has {n} pages", record.patient.id);
+                letters.push(n);
+            }
+        }
+        if record.patient.id == "MRN-100231" {
+            let summary = pages(&dir.join("summary.pdf"));
+            let appendix = pages(&dir.join("appendix.pdf"));
+            assert!(summary <= 9, "Harold's summary: {summary} pages");
+            assert!(appendix <= 10, "Harold's appendix: {appendix} pages");
+            let text = pdf_text(&dir.join("summary.pdf"));
+            for m in record
+                .medications
+                .iter()
+                .filter(|m| m.status.as_str() == "active")
+            {
+                assert!(
+                    text.contains(&fold(&m.name)),
+                    "{} not in the summary",
+                    m.name
+                );
+            }
+        }
+    }
+    letters.sort_unstable();
+    let median = letters[letters.len() / 2];
+    assert!(median <= 2, "letters' median {median} pages: {letters:?}");
+}

@@ -194,15 +194,16 @@ fn recommendation(problem: &Problem, members: &[&Finding]) -> Recommendation {
         .expect("a recommended problem has a finding");
     let mut facts: Vec<String> = Vec::new();
     let mut evidence: Vec<String> = Vec::new();
-    // Which rule fired, and which two medicines a pair rule matched, are
-    // for the reviewer's appendix: "Found" names the medicines already.
+    // Which rule fired, which two medicines a pair rule matched, and that
+    // food advice is for anyone on the medicine, are for the reviewer's
+    // appendix: "Found" names the medicines already.
     let pair = |c: &str| c.contains(") with ") && c.ends_with(')');
     for f in members {
-        for c in f
-            .context
-            .iter()
-            .filter(|c| !c.starts_with("knowledge-base rule ") && !pair(c))
-        {
+        for c in f.context.iter().filter(|c| {
+            !c.starts_with("knowledge-base rule ")
+                && !c.starts_with("advice for anyone taking this medicine")
+                && !pair(c)
+        }) {
             if !facts.contains(c) {
                 facts.push(c.clone());
             }
@@ -222,6 +223,12 @@ fn recommendation(problem: &Problem, members: &[&Finding]) -> Recommendation {
         .map(|f| f.title.clone())
         .collect();
     contributing.dedup();
+    // Three are enough to show what adds up; the rest are in the appendix.
+    if contributing.len() > 3 {
+        let more = contributing.len() - 2;
+        contributing.truncate(2);
+        contributing.push(format!("{more} more in the reviewer's appendix"));
+    }
     Recommendation {
         id: problem.id.clone(),
         title: if members.len() == 1 {
