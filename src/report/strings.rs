@@ -283,7 +283,6 @@ pub struct LetterStrings {
     pub problem: &'static str,
     pub contributing: &'static str,
     pub more_recommendations: &'static str,
-    pub evidence_in_appendix: &'static str,
     pub response: &'static str,
     pub severity: &'static str,
     pub medicines: &'static str,
@@ -320,8 +319,6 @@ pub static LETTER: LetterStrings = LetterStrings {
     problem: "Problem",
     contributing: "Also found",
     more_recommendations: "Further recommendations (moderate)",
-    evidence_in_appendix: "The evidence for each of these is cited in the reviewer's appendix, \
-                           which we will send on request.",
     response: "Response",
     severity: "Severity",
     medicines: "Medicines",

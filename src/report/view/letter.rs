@@ -49,6 +49,8 @@ pub struct Recommendation {
     pub medicines: Vec<String>,
     /// The titles of the problem's other findings, said once.
     pub contributing: Vec<String>,
+    /// The first sentence of `why`, for the compact rows.
+    pub why_short: Option<String>,
     /// Major or contraindicated: a block of its own with a reply line;
     /// the others are rows of one compact table.
     pub serious: bool,
@@ -242,6 +244,7 @@ fn recommendation(problem: &Problem, members: &[&Finding]) -> Recommendation {
         contributing,
         assessment: lead.prescriber_text.clone(),
         why: (!lead.why.is_empty()).then(|| lead.why.clone()),
+        why_short: (!lead.why.is_empty()).then(|| first_sentence(&lead.why)),
         recommended: (!lead.recommendation.is_empty()).then(|| lead.recommendation.clone()),
         evidence: about_these(
             crate::knowledge::merge_label_citations(&evidence),
@@ -266,4 +269,13 @@ fn about_these(citations: Vec<String>, ingredients: &[String]) -> Vec<String> {
         .cloned()
         .collect();
     if kept.is_empty() { citations } else { kept }
+}
+
+/// The first sentence of a text: up to its first ". " (the whole text when
+/// it has one sentence).
+fn first_sentence(text: &str) -> String {
+    match text.find(". ") {
+        Some(at) => text[..=at].to_owned(),
+        None => text.to_owned(),
+    }
 }
