@@ -79,6 +79,8 @@ pub struct Strings {
     /// when no take-back option is readily available) (2024).
     pub disposal_title: &'static str,
     pub disposal: [&'static str; 4],
+    /// Beside a medicine the reviewer's own to-do item is about.
+    pub see_todo: &'static str,
     pub changes_title: &'static str,
     pub changes_new: &'static str,
     pub changes_stopped: &'static str,
@@ -174,6 +176,7 @@ static EN: Strings = Strings {
         "If you cannot get to one, mix pills with coffee grounds or cat litter. Seal them in a bag and put it in the trash. Cross out your name on the bottle.",
         "Old strong pain pills and pain patches are the most risky. Get rid of them right away. If no take-back place is near, some can go down the toilet. Ask us which ones.",
     ],
+    see_todo: "See your to-do list about this medicine.",
     changes_title: "What changed after your hospital stay",
     changes_new: "New medicines",
     changes_stopped: "Stopped medicines",
@@ -262,6 +265,7 @@ static ES: Strings = Strings {
         "Si no puede ir a uno, mezcle las pastillas con café usado o arena para gatos. Ciérrelas en una bolsa y échela a la basura. Tache su nombre en el frasco.",
         "Las pastillas y los parches fuertes para el dolor que le sobren son los más peligrosos. Deshágase de ellos enseguida. Si no hay un lugar de devolución cerca, algunos se pueden tirar al inodoro. Pregúntenos cuáles.",
     ],
+    see_todo: "Vea su lista de tareas sobre esta medicina.",
     changes_title: "Qué cambió después de su estancia en el hospital",
     changes_new: "Medicinas nuevas",
     changes_stopped: "Medicinas que se dejaron",

@@ -78,11 +78,16 @@ pub(super) fn schedule(regimen: &Regimen, t: &Strings, language: Language) -> Sc
     };
     for m in regimen.active() {
         let s = &m.schedule;
-        let how = directions(
+        let own = super::todo::named_in_own_item(&regimen.record, &m.medication.name)
+            .then_some(t.see_todo);
+        let mut how = directions(
             s,
             m.medication.sig.as_deref().or(m.medication.dose.as_deref()),
             language,
         );
+        if let Some(see) = own {
+            how = format!("{how} {see}");
+        }
         let name = m.medication.name.clone();
         if !s.understood() {
             view.unclear.push(Labelled {
@@ -157,11 +162,11 @@ pub(super) fn schedule(regimen: &Regimen, t: &Strings, language: Language) -> Sc
                 }),
                 _ => None,
             };
-            view.rows.push(ScheduleRow {
-                name,
-                cells,
-                note: note.map(str::to_owned),
-            });
+            let note = match (note, own) {
+                (Some(a), Some(b)) => Some(format!("{a}. {b}")),
+                (a, b) => a.or(b).map(str::to_owned),
+            };
+            view.rows.push(ScheduleRow { name, cells, note });
         }
     }
     view

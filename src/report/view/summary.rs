@@ -118,7 +118,14 @@ pub(super) fn summary(regimen: &Regimen, todo: TodoPlan, kb: &Knowledge) -> Summ
             why: why(m, kb, language),
             prescriber: m.prescriber().map(|p| prescriber_name(regimen, p)),
             started: m.medication.started.map(|d| long_date(d, language)),
-            notes: m.medication.notes.as_deref().map(explain),
+            notes: {
+                let own = super::todo::named_in_own_item(record, &m.medication.name)
+                    .then(|| strings(language).see_todo.to_owned());
+                match (own, m.medication.notes.as_deref().map(explain)) {
+                    (Some(a), Some(b)) => Some(format!("{a} {b}")),
+                    (a, b) => a.or(b),
+                }
+            },
         })
         .collect();
     let stopped = regimen

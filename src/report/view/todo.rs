@@ -316,6 +316,13 @@ fn own_choice(record: &Record, name: &str) -> bool {
         .is_some_and(|m| m.kind != MedicineType::Prescription)
 }
 
+/// Whether the reviewer's own to-do item for the patient is about this
+/// medicine ("Stop Tylenol PM."): the medicine list and the schedule point
+/// to it, so they never read as "keep taking it" beside it.
+pub(super) fn named_in_own_item(record: &Record, medicine: &str) -> bool {
+    covered(record, &[medicine.to_owned()])
+}
+
 /// Whether one of the reviewer's own items for the patient is about all of
 /// these medicines: its "talked about", or the first sentence of its "to
 /// do" ("Stop Tylenol PM."), names each of them (by the first word of its
@@ -801,5 +808,43 @@ mod tests {
             sentences("Take 0.25 mg. Call us! Why? Then stop"),
             ["Take 0.25 mg.", "Call us!", "Why?", "Then stop"]
         );
+    }
+}
+
+#[cfg(test)]
+mod own_items {
+    use crate::checks::fixtures::regimen;
+    use crate::knowledge::Knowledge;
+
+    /// A medicine the reviewer's own to-do item is about ("Stop Tylenol
+    /// PM.") is pointed to from the medicine list and the schedule, so they
+    /// never read as "keep taking it" beside it; other medicines are not.
+    #[test]
+    fn the_medicine_list_and_schedule_point_to_the_reviewers_item() {
+        let r = regimen(
+            "[[medications]]\nname = \"Tylenol PM\"\nsig = \"2 caplets qhs prn sleep\"\n\
+             [[medications]]\nname = \"Lasix 40 mg\"\nsig = \"1 tab qam\"\n\
+             [[actions]]\ntalked_about = \"Sleep\"\nto_do = \"Stop Tylenol PM. Use a night light.\"\n\
+             for = \"patient\"\n",
+        );
+        let kb = Knowledge::embedded();
+        let checked = crate::checks::run(&r, kb);
+        let packet = crate::report::plan(&r, &checked.findings, &checked.warnings, kb);
+        let see = "See your to-do list about this medicine.";
+        let line = |name: &str| {
+            packet
+                .summary
+                .medicines
+                .iter()
+                .find(|m| m.name == name)
+                .expect("listed")
+                .notes
+                .clone()
+                .unwrap_or_default()
+        };
+        assert!(line("Tylenol PM").contains(see));
+        assert!(!line("Lasix 40 mg").contains(see));
+        let json = serde_json::to_string(&packet.summary.schedule).unwrap();
+        assert_eq!(json.matches(see).count(), 1, "{json}");
     }
 }
