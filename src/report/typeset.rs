@@ -85,6 +85,11 @@ pub enum TypesetError {
     ReadTemplates { dir: String, source: std::io::Error },
     #[error("the template folder {dir} has no {name}")]
     MissingTemplate { dir: String, name: &'static str },
+    #[error(
+        "the template folder {dir} holds \"{name}\", a file name templates cannot \
+         refer to (rename it or move it out of the folder)"
+    )]
+    BadTemplateName { dir: String, name: String },
     #[error("template error (a bug in the template, not in the record):\n{0}")]
     Template(String),
 }
@@ -136,6 +141,14 @@ impl Typesetter {
                 entries.sort_by_key(|e| e.file_name());
                 for entry in entries {
                     let name = entry.file_name().to_string_lossy().into_owned();
+                    // Typst's virtual paths refuse some names (a backslash):
+                    // a usage error, never a panic later.
+                    if VirtualPath::new(format!("/{name}")).is_err() {
+                        return Err(TypesetError::BadTemplateName {
+                            dir: dir.display().to_string(),
+                            name,
+                        });
+                    }
                     let bytes = std::fs::read(entry.path()).map_err(read_err)?;
                     sources.push((name, bytes));
                 }

@@ -647,3 +647,18 @@ fn documents_stay_within_their_page_counts() {
     let median = letters[letters.len() / 2];
     assert!(median <= 2, "letters' median {median} pages: {letters:?}");
 }
+
+/// A template folder holding a file name templates cannot refer to (a
+/// backslash) is a usage error, not a crash (issue 20).
+#[test]
+fn a_template_file_name_with_a_backslash_is_a_usage_error() {
+    let dir = custom_templates(|_, text| text);
+    std::fs::write(dir.path().join("odd\\name.typ"), "x").unwrap();
+    let error = match medreview::report::Typesetter::new(Some(dir.path())) {
+        Ok(_) => panic!("loaded"),
+        Err(e) => e.to_string(),
+    };
+    assert!(error.contains("odd\\name.typ"), "{error}");
+    let (status, _, _) = render_with(dir.path());
+    assert_eq!(status, 2);
+}
