@@ -356,6 +356,12 @@ pub fn shown(text: &str) -> String {
         .collect()
 }
 
+/// [`shown`] line by line: a diagnostic keeps its lines, while what the
+/// record wrote in them cannot steer the terminal.
+pub fn shown_lines(text: &str) -> String {
+    text.lines().map(shown).collect::<Vec<_>>().join("\n")
+}
+
 /// The peak resident memory of this process in MB (Linux: `VmHWM` of
 /// `/proc/self/status`), or `None` where that is not available.
 fn peak_rss_mb() -> Option<f64> {
@@ -450,7 +456,7 @@ pub fn check(paths: &[PathBuf], json: bool, fail_on: Option<Severity>, w: &mut d
 fn print_check(o: &Outcome, w: &mut dyn Write) {
     match &o.result {
         Err(d) => {
-            let _ = writeln!(w, "error: {d}\n");
+            let _ = writeln!(w, "error: {}\n", shown_lines(&d.to_string()));
         }
         Ok(r) => {
             let dismissed = r
@@ -462,8 +468,8 @@ fn print_check(o: &Outcome, w: &mut dyn Write) {
             let _ = writeln!(
                 w,
                 "{}  patient {}: {}{}",
-                o.file.display(),
-                r.regimen.record.patient.id,
+                shown(&o.file.display().to_string()),
+                shown(&r.regimen.record.patient.id),
                 severity_counts(&o.counts()),
                 if dismissed > 0 {
                     format!(" ({dismissed} dismissed)")
@@ -481,12 +487,12 @@ fn print_check(o: &Outcome, w: &mut dyn Write) {
                     w,
                     "  {:<16} {}  {}{dismissed}",
                     f.severity.as_str(),
-                    f.id,
-                    f.title
+                    shown(&f.id),
+                    shown(&f.title)
                 );
             }
             for warning in &r.checked.warnings {
-                let _ = writeln!(w, "  warning: {warning}");
+                let _ = writeln!(w, "  warning: {}", shown(warning));
             }
             let _ = writeln!(w);
         }

@@ -330,3 +330,24 @@ fn every_finding_says_why_and_what_in_fields_of_their_own() {
     }
     assert!(seen > 100);
 }
+
+/// `check` prints what records wrote (ids, decisions, diagnostics) with
+/// control characters escaped, as `render` does: a record cannot steer the
+/// terminal (issue 20).
+#[test]
+fn check_escapes_what_records_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = "[patient]\nid = \"P\\u001b[31mRED\"\nname = \"N\"\nborn = 1950-01-01\n\
+                [review]\ndate = 2026-11-20\nreviewer = \"R\"\n\
+                [[medications]]\nname = \"Lasix 40 mg\"\nsig = \"1 tab qam\"\n\
+                [[decisions]]\nfinding = \"typo\\u001b]0;title\\u0007\"\naction = \"keep\"\n";
+    std::fs::write(dir.path().join("a.toml"), good).unwrap();
+    let bad = "[patient]\nid = \"Q\"\nname = \"N\"\nborn = 1950-01-01\nsex = \"\\u001b[2J\"\n\
+               [review]\ndate = 2026-11-20\nreviewer = \"R\"\n";
+    std::fs::write(dir.path().join("b.toml"), bad).unwrap();
+    let out = medreview(&["check", dir.path().to_str().unwrap()]);
+    let text = String::from_utf8(out.stdout).unwrap() + &String::from_utf8(out.stderr).unwrap();
+    assert!(!text.contains('\u{1b}'), "{text:?}");
+    assert!(!text.contains('\u{7}'), "{text:?}");
+    assert!(text.contains("\\u{1b}"), "escaped, not dropped: {text}");
+}
