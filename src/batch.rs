@@ -772,6 +772,11 @@ pub fn merge(dir: &Path, typesetter: &Typesetter) -> Result<Merged, String> {
         else {
             continue;
         };
+        if k == 0 || n == 0 || k > n {
+            return Err(format!(
+                "{name}: a shard is numbered 1 to N (--shard K/N with 1 <= K <= N)"
+            ));
+        }
         let read = |file: &str| {
             std::fs::read(dir.join(file)).map_err(|e| format!("cannot read {file}: {e}"))
         };
@@ -790,6 +795,20 @@ pub fn merge(dir: &Path, typesetter: &Typesetter) -> Result<Merged, String> {
     };
     if shards.iter().any(|s| s.1 != of) {
         return Err("the shard summaries are from batches split differently".into());
+    }
+    // Every shard, once, before anything is written: a partial batch
+    // summary must never look like the whole program's.
+    let missing: Vec<String> = (1..=of)
+        .filter(|k| !shards.iter().any(|s| s.0 == *k))
+        .map(|k| format!("{k}/{of}"))
+        .collect();
+    if !missing.is_empty() {
+        return Err(format!(
+            "only {} of {of} shards have written their summary (missing: {}); nothing was \
+             written",
+            shards.len(),
+            missing.join(", ")
+        ));
     }
     // Back into input order: row j of shard k was file j*n + k - 1.
     let mut placed: Vec<(usize, BatchRow)> = Vec::new();

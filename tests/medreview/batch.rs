@@ -81,8 +81,40 @@ fn merge_refuses_a_batch_with_a_shard_missing() {
     run(&records, &out, &options(Some((1, 2))));
     let mut console = Vec::new();
     assert_eq!(medreview::merge(&out, &mut console), 1);
+    // Refused before anything is written: no batch summary, overview or
+    // digest of a partial program (issue 20).
+    for name in [
+        "batch-summary.json",
+        "batch-summary.csv",
+        "program-overview.pdf",
+    ] {
+        assert!(!out.join(name).exists(), "{name} written");
+    }
     let empty = tempfile::tempdir().unwrap();
     assert_eq!(medreview::merge(empty.path(), &mut console), 2);
+}
+
+/// A hand-named shard summary outside 1..=N is refused, not underflowed.
+#[test]
+fn merge_refuses_a_shard_numbered_outside_one_to_n() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let records = sample_records();
+    run(&records, &out, &options(Some((1, 2))));
+    run(&records, &out, &options(Some((2, 2))));
+    std::fs::copy(
+        out.join("batch-summary-1-of-2.json"),
+        out.join("batch-summary-0-of-2.json"),
+    )
+    .unwrap();
+    std::fs::copy(
+        out.join("batch-digests-1-of-2.json"),
+        out.join("batch-digests-0-of-2.json"),
+    )
+    .unwrap();
+    let mut console = Vec::new();
+    assert_eq!(medreview::merge(&out, &mut console), 2);
+    assert!(!out.join("batch-summary.json").exists());
 }
 
 #[test]
