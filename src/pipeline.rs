@@ -7,10 +7,10 @@
 //! Loading, resolving and checking run on rayon. Typesetting never runs
 //! inside a rayon task (Typst parallelises inside a document on rayon, and
 //! rendering inside a rayon task overflows the stack): it runs on render
-//! threads of its own with large stacks, or in worker processes
-//! ([`crate::stream`], and [`crate::workers`] says why `render` uses
-//! processes). Nothing here prints: outcomes are returned, and the caller
-//! reports them in input order.
+//! threads of its own with large stacks, or in worker processes (the
+//! stream and workers modules, above this one; the workers module says why
+//! `render` uses processes). Nothing here prints: outcomes are returned, and
+//! the caller reports them in input order.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};

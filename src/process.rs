@@ -1,6 +1,6 @@
 //! What the process says about itself: its exit statuses and its peak
 //! memory. A leaf module, so that the commands (the crate root) and the
-//! worker processes ([`crate::workers`]) share them without the workers
+//! worker processes (`workers.rs`) share them without the workers
 //! reaching up into the crate root.
 
 /// Exit status: all good.

@@ -1,7 +1,8 @@
 //! The modules' layers run one way (README, Architecture): no module of the
 //! library uses, directly or through others, a module that uses it. The
 //! graph is read from the source: every `crate::a::b` and `super::x` path
-//! outside the `#[cfg(test)]` part of a file, the crate root included.
+//! of code and doc comments (intra-doc links) outside the `#[cfg(test)]`
+//! part of a file, the crate root included.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -28,13 +29,18 @@ fn modules() -> BTreeMap<String, String> {
             parts.pop();
         }
         let text = std::fs::read_to_string(path).unwrap();
-        // Code only: comments may name any module (doc links).
+        // Code and doc comments (an intra-doc link `[`crate::x`]` is a use
+        // too: the docs of the lower layer would depend on the upper);
+        // plain `//` comments may name any module.
         let body: Vec<&str> = text
             .split("#[cfg(test)]")
             .next()
             .unwrap_or_default()
             .lines()
-            .filter(|l| !l.trim_start().starts_with("//"))
+            .filter(|l| {
+                let l = l.trim_start();
+                !l.starts_with("//") || l.starts_with("///") || l.starts_with("//!")
+            })
             .collect();
         let body = body.join("\n");
         modules.insert(parts.join("::"), body);
