@@ -63,7 +63,7 @@ pub fn exercise(bytes: &[u8], kb: &Knowledge) -> Outcome {
     };
     let regimen = crate::regimen::Regimen::new(record, kb);
     let checked = crate::checks::run(&regimen, kb);
-    let packet = crate::report::plan(&regimen, &checked.findings, &checked.warnings, kb);
+    let packet = crate::report::plan(&regimen, &checked, kb);
     // The JSON each template is given, as the typesetter would get it.
     serde_json::to_vec(&packet.summary).expect("the summary serialises");
     serde_json::to_vec(&packet.appendix).expect("the appendix serialises");

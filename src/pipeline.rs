@@ -464,12 +464,7 @@ fn render_one(
         replaced: 0,
         error: Some(error),
     };
-    let packet = report::plan(
-        &reviewed.regimen,
-        &reviewed.checked.findings,
-        &reviewed.checked.warnings,
-        kb,
-    );
+    let packet = report::plan(&reviewed.regimen, &reviewed.checked, kb);
     let (files, replaced) =
         match report::render(&packet, typesetter, record.review.date, &record.patient.id) {
             Ok(p) => (p.files, p.replaced),

@@ -195,7 +195,7 @@ fn typst_inputs(records: &Path, dir: &Path) -> Vec<(PathBuf, &'static str)> {
         let record = medreview::record::load(&file).expect("a synthetic record loads");
         let regimen = medreview::regimen::Regimen::new(record, kb);
         let checked = medreview::checks::run(&regimen, kb);
-        let packet = report::plan(&regimen, &checked.findings, &checked.warnings, kb);
+        let packet = report::plan(&regimen, &checked, kb);
         for (document, _, data) in report::documents(&packet, &typesetter).0 {
             let folder = dir.join(format!("{:07}", jobs.len()));
             std::fs::create_dir_all(&folder).expect("document folder");

@@ -237,13 +237,15 @@ pub fn run(regimen: &Regimen, kb: &Knowledge) -> Checked {
         }
     }
     let mut warnings = Vec::new();
-    let grouped = problems::group(&findings, kb);
+    let mut grouped = problems::group(&findings, kb);
+    let mut decided_problem = false;
     for decision in for_problems {
         match grouped.iter().find(|p| p.id == decision.finding) {
             Some(p) => {
                 for f in findings.iter_mut().filter(|f| p.findings.contains(&f.id)) {
                     f.decision.get_or_insert_with(|| decided(decision));
                 }
+                decided_problem = true;
             }
             None => warnings.push(format!(
                 "a decision names \"{}\", which is neither a finding nor a problem of this \
@@ -252,7 +254,12 @@ pub fn run(regimen: &Regimen, kb: &Knowledge) -> Checked {
             )),
         }
     }
-    let problems = problems::group(&findings, kb);
+    // The decisions change the problems' severities and decisions: group
+    // again, only then.
+    if decided_problem {
+        grouped = problems::group(&findings, kb);
+    }
+    let problems = grouped;
     Checked {
         findings,
         problems,

@@ -24,7 +24,7 @@ fn packet(record: Record) -> Packet {
     let kb = Knowledge::embedded();
     let regimen = Regimen::new(record, kb);
     let checked = checks::run(&regimen, kb);
-    report::plan(&regimen, &checked.findings, &checked.warnings, kb)
+    report::plan(&regimen, &checked, kb)
 }
 
 /// Every string of a JSON value.
@@ -452,7 +452,7 @@ fn no_two_todo_items_are_about_one_concern_and_medicine() {
     for path in sample_records() {
         let regimen = Regimen::new(record::load(&path).unwrap(), kb);
         let checked = checks::run(&regimen, kb);
-        let packet = report::plan(&regimen, &checked.findings, &checked.warnings, kb);
+        let packet = report::plan(&regimen, &checked, kb);
         let items = &packet.summary.todo;
         let problem = |id: &String| checked.problems.iter().find(|p| &p.id == id);
         for (n, a) in items.iter().enumerate() {
@@ -486,7 +486,7 @@ fn no_letter_has_two_blocks_of_one_concern_and_medicine() {
     for path in sample_records() {
         let regimen = Regimen::new(record::load(&path).unwrap(), kb);
         let checked = checks::run(&regimen, kb);
-        let packet = report::plan(&regimen, &checked.findings, &checked.warnings, kb);
+        let packet = report::plan(&regimen, &checked, kb);
         let problem = |id: &str| checked.problems.iter().find(|p| p.id == id);
         for letter in &packet.letters {
             let blocks = &letter.recommendations;

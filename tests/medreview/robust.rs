@@ -617,7 +617,7 @@ fn hostile_text_prints_literally_and_stays_on_the_page() {
     let date = record.review.date;
     let regimen = medreview::regimen::Regimen::new(record, kb);
     let checked = medreview::checks::run(&regimen, kb);
-    let packet = medreview::report::plan(&regimen, &checked.findings, &checked.warnings, kb);
+    let packet = medreview::report::plan(&regimen, &checked, kb);
     let margin = 2.0 / 2.54 * 72.0 - 0.5;
     let mut wrong = Vec::new();
     for (name, runs) in medreview::report::text_runs(&packet, &typesetter, date).unwrap() {

@@ -19,7 +19,7 @@ use serde::Serialize;
 
 use super::strings::{Strings, strings};
 use super::wording::long_date;
-use crate::checks::Finding;
+use crate::checks::Checked;
 use crate::knowledge::Knowledge;
 use crate::record::Language;
 use crate::regimen::Regimen;
@@ -57,20 +57,20 @@ pub struct Packet {
     pub appendix: AppendixView,
 }
 
-/// Plans every document of one checked regimen.
-pub fn plan(
-    regimen: &Regimen,
-    findings: &[Finding],
-    warnings: &[String],
-    kb: &Knowledge,
-) -> Packet {
-    let problems = crate::checks::problems::group(findings, kb);
-    let todo = todo::plan(regimen, findings, &problems);
+/// Plans every document of one checked regimen, from its findings and the
+/// problems the checks grouped them into.
+pub fn plan(regimen: &Regimen, checked: &Checked, kb: &Knowledge) -> Packet {
+    let Checked {
+        findings,
+        problems,
+        warnings,
+    } = checked;
+    let todo = todo::plan(regimen, findings, problems);
     let placements = todo.placements.clone();
     Packet {
         summary: summary::summary(regimen, todo, kb),
-        letters: letter::letters(regimen, findings, &problems),
-        appendix: appendix::appendix(regimen, findings, &problems, &placements, warnings, kb),
+        letters: letter::letters(regimen, findings, problems),
+        appendix: appendix::appendix(regimen, findings, problems, &placements, warnings, kb),
     }
 }
 

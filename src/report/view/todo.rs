@@ -829,7 +829,7 @@ mod own_items {
         );
         let kb = Knowledge::embedded();
         let checked = crate::checks::run(&r, kb);
-        let packet = crate::report::plan(&r, &checked.findings, &checked.warnings, kb);
+        let packet = crate::report::plan(&r, &checked, kb);
         let see = "See your to-do list about this medicine.";
         let line = |name: &str| {
             packet
