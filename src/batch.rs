@@ -386,6 +386,36 @@ fn batch_date(digests: &Digests) -> Date {
     })
 }
 
+/// Counts by key and severity (most serious first), a row a key, the row
+/// with most first: open findings by check, open problems by concern.
+fn tally(keyed: impl Iterator<Item = (String, Severity)>) -> Vec<CheckCount> {
+    let order = [
+        Severity::Contraindicated,
+        Severity::Major,
+        Severity::Moderate,
+        Severity::Minor,
+    ];
+    let mut rows: Vec<CheckCount> = Vec::new();
+    for (key, severity) in keyed {
+        let at = order.iter().position(|s| *s == severity).unwrap_or(3);
+        let row = match rows.iter().position(|c| c.check == key) {
+            Some(i) => &mut rows[i],
+            None => {
+                rows.push(CheckCount {
+                    check: key,
+                    counts: [0; 4],
+                    total: 0,
+                });
+                rows.last_mut().expect("just pushed")
+            }
+        };
+        row.counts[at] += 1;
+        row.total += 1;
+    }
+    rows.sort_by(|a, b| b.total.cmp(&a.total).then(a.check.cmp(&b.check)));
+    rows
+}
+
 /// Plans the program overview.
 pub fn overview(summary: &BatchSummary, digests: &Digests) -> OverviewView {
     let mut programs: Vec<String> = Vec::new();
@@ -410,60 +440,32 @@ pub fn overview(summary: &BatchSummary, digests: &Digests) -> OverviewView {
             count: digests.iter().map(|d| d.count(*s)).sum(),
         })
         .collect();
-    let mut checks: Vec<CheckCount> = Vec::new();
-    for d in digests.iter() {
-        for f in &d.findings {
-            let at = order.iter().position(|s| *s == f.severity).unwrap_or(3);
-            match checks.iter_mut().find(|c| c.check == f.check) {
-                Some(c) => {
-                    c.counts[at] += 1;
-                    c.total += 1;
-                }
-                None => {
-                    let mut counts = [0; 4];
-                    counts[at] = 1;
-                    checks.push(CheckCount {
-                        check: f.check.clone(),
-                        counts,
-                        total: 1,
-                    });
-                }
-            }
-        }
-    }
-    checks.sort_by(|a, b| b.total.cmp(&a.total).then(a.check.cmp(&b.check)));
-    let mut concerns: Vec<CheckCount> = Vec::new();
+    let checks = tally(digests.iter().flat_map(|d| {
+        d.findings
+            .iter()
+            .map(|f| (f.check.clone(), f.severity))
+            .collect::<Vec<_>>()
+    }));
+    let concerns = tally(digests.iter().flat_map(|d| {
+        d.problems
+            .iter()
+            .map(|p| (p.concern.clone(), p.severity))
+            .collect::<Vec<_>>()
+    }));
     let mut categories: Vec<Count> = Vec::new();
-    for p in digests.iter().flat_map(|d| d.problems.clone()) {
-        let at = order.iter().position(|s| *s == p.severity).unwrap_or(3);
-        match concerns.iter_mut().find(|c| c.check == p.concern) {
-            Some(c) => {
-                c.counts[at] += 1;
-                c.total += 1;
-            }
-            None => {
-                let mut counts = [0; 4];
-                counts[at] = 1;
-                concerns.push(CheckCount {
-                    check: p.concern.clone(),
-                    counts,
-                    total: 1,
-                });
-            }
-        }
-        let category = serde_json::to_value(p.category)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default();
+    for category in digests
+        .iter()
+        .flat_map(|d| d.problems.iter().map(|p| p.category).collect::<Vec<_>>())
+    {
+        let category = category.as_str();
         match categories.iter_mut().find(|c| c.label == category) {
             Some(c) => c.count += 1,
             None => categories.push(Count {
-                label: category,
+                label: category.to_owned(),
                 count: 1,
             }),
         }
     }
-    concerns.sort_by(|a, b| b.total.cmp(&a.total).then(a.check.cmp(&b.check)));
     categories.sort_by(|a, b| b.count.cmp(&a.count).then(a.label.cmp(&b.label)));
     let mut frequent: Vec<Count> = Vec::new();
     for d in digests.iter() {

@@ -80,6 +80,21 @@ pub enum ProblemCategory {
     MissingInformation,
 }
 
+impl ProblemCategory {
+    /// The category as the knowledge base and the JSON spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProblemCategory::Safety => "safety",
+            ProblemCategory::DoseTooHigh => "dose-too-high",
+            ProblemCategory::DoseTooLow => "dose-too-low",
+            ProblemCategory::Unnecessary => "unnecessary",
+            ProblemCategory::NeedsMonitoring => "needs-monitoring",
+            ProblemCategory::Adherence => "adherence",
+            ProblemCategory::MissingInformation => "missing-information",
+        }
+    }
+}
+
 /// Which findings of one concern make one problem.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
