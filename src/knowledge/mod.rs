@@ -735,24 +735,16 @@ fn citation_problems<'a>(
 /// bracket ("Zyvox"), in any case; the year is the last "(YYYY)" of the
 /// citation.
 fn label_year_problems(files: &[(&str, &str)]) -> Vec<String> {
-    const LABEL: &str = "\"FDA label, ";
     let mut years: BTreeMap<String, BTreeMap<String, &str>> = BTreeMap::new();
-    for (file, text) in files {
-        let mut rest = *text;
-        while let Some(at) = rest.find(LABEL) {
-            let citation = &rest[at + LABEL.len()..];
-            let end = citation.find('"').unwrap_or(citation.len());
-            let citation = &citation[..end];
-            rest = &rest[at + LABEL.len() + end..];
-            let Some(year) = last_year(citation) else {
-                continue;
-            };
-            years
-                .entry(label_document(citation))
-                .or_default()
-                .entry(year)
-                .or_insert(file);
-        }
+    for (file, citation) in label_citations(files) {
+        let Some(year) = last_year(citation) else {
+            continue;
+        };
+        years
+            .entry(label_document(citation))
+            .or_default()
+            .entry(year)
+            .or_insert(file);
     }
     years
         .into_iter()
@@ -835,32 +827,41 @@ const LABEL_SECTIONS: &[&str] = &[
 /// ("FDA label, Zyvox (linezolid) tablets, Contraindications (2021)"), one
 /// of [`LABEL_SECTIONS`]: a section that is not a label's is a defect.
 fn label_section_problems(files: &[(&str, &str)]) -> Vec<String> {
-    const LABEL: &str = "\"FDA label, ";
-    let mut problems = Vec::new();
-    for (file, text) in files {
-        let mut rest = *text;
-        while let Some(at) = rest.find(LABEL) {
-            let citation = &rest[at + LABEL.len()..];
-            let end = citation.find('"').unwrap_or(citation.len());
-            let citation = &citation[..end];
-            rest = &rest[at + LABEL.len() + end..];
+    label_citations(files)
+        .filter(|(_, citation)| {
             let section = citation[label_document_end(citation)..]
                 .trim_start_matches(',')
                 .trim_start()
                 .to_lowercase();
-            if !LABEL_SECTIONS
+            !LABEL_SECTIONS
                 .iter()
                 .any(|s| section.starts_with(&s.to_lowercase()))
-            {
-                problems.push(format!(
-                    "{file}: \"FDA label, {citation}\" names no section of the label after \
-                     the document (one of: {})",
-                    LABEL_SECTIONS.join(", ")
-                ));
-            }
-        }
-    }
-    problems
+        })
+        .map(|(file, citation)| {
+            format!(
+                "{file}: \"FDA label, {citation}\" names no section of the label after the \
+                 document (one of: {})",
+                LABEL_SECTIONS.join(", ")
+            )
+        })
+        .collect()
+}
+
+/// Every FDA label citation of the files' text ("FDA label, …" between
+/// quotes), without its "FDA label, ", with the file it is in.
+fn label_citations<'a>(
+    files: &'a [(&'a str, &'a str)],
+) -> impl Iterator<Item = (&'a str, &'a str)> {
+    const LABEL: &str = "\"FDA label, ";
+    files.iter().flat_map(|&(file, text)| {
+        text.match_indices(LABEL).map(move |(at, _)| {
+            let citation = &text[at + LABEL.len()..];
+            (
+                file,
+                &citation[..citation.find('"').unwrap_or(citation.len())],
+            )
+        })
+    })
 }
 
 /// Citations with every FDA label document named once: the sections cited
