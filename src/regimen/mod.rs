@@ -150,28 +150,35 @@ pub fn delivery_of(medication: &Medication) -> Delivery {
         "spray",
         "prempro",
     ];
-    let text = [
+    let words = lowercase_words(&[
         Some(medication.name.as_str()),
         medication.form.as_deref(),
         medication.sig.as_deref(),
         medication.dose.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(" ")
-    .to_lowercase();
-    let words: Vec<&str> = text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
-    if words.iter().any(|w| VAGINAL.contains(w)) {
+    ]);
+    if words.iter().any(|w| VAGINAL.contains(&w.as_str())) {
         Delivery::Vaginal
-    } else if words.iter().any(|w| SYSTEMIC.contains(w)) {
+    } else if words.iter().any(|w| SYSTEMIC.contains(&w.as_str())) {
         Delivery::Systemic
     } else {
         Delivery::Unknown
     }
+}
+
+/// The lowercase words of the given parts of a medication entry ("24 hr"
+/// read as one word, "24hr").
+fn lowercase_words(parts: &[Option<&str>]) -> Vec<String> {
+    parts
+        .iter()
+        .flatten()
+        .map(|p| p.to_lowercase().replace("24 hr", "24hr"))
+        .flat_map(|p| {
+            p.split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .collect()
 }
 
 /// See [`MedicineUse::release`].
@@ -190,20 +197,13 @@ pub fn release_of(medication: &Medication) -> Release {
         "controlled",
         "prolonged",
     ];
-    let text = [
+    let extended = lowercase_words(&[
         Some(medication.name.as_str()),
         medication.form.as_deref(),
         medication.strength.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(" ")
-    .to_lowercase()
-    .replace("24 hr", "24hr");
-    let extended = text
-        .split(|c: char| !c.is_alphanumeric())
-        .any(|word| MARKS.contains(&word));
+    ])
+    .iter()
+    .any(|word| MARKS.contains(&word.as_str()));
     if extended {
         Release::Extended
     } else {
