@@ -117,7 +117,6 @@ pub fn lab(labs: &Labs, name: &str) -> Option<LabValue> {
 /// The facts of a record that patient rules test, worked out once.
 pub struct Facts<'a> {
     pub record: &'a Record,
-    pub regimen: &'a Regimen,
     pub age: i32,
     /// Condition ids the record's conditions name, sorted.
     pub conditions: Vec<&'a str>,
@@ -127,19 +126,9 @@ impl<'a> Facts<'a> {
     pub fn new(regimen: &'a Regimen, kb: &'a Knowledge) -> Facts<'a> {
         Facts {
             record: &regimen.record,
-            regimen,
             age: regimen.record.age(),
             conditions: kb.record_conditions(&regimen.record.health.conditions),
         }
-    }
-
-    /// The first active medicine holding one of `subjects` (ingredients or
-    /// `class:<id>`), if the patient takes one.
-    pub fn taking(&self, kb: &Knowledge, subjects: &[String]) -> Option<&'a MedicineUse> {
-        self.regimen.active().find(|m| {
-            m.ingredient_names()
-                .any(|i| subjects.iter().any(|s| kb.matches(s, &[], i)))
-        })
     }
 }
 
@@ -228,9 +217,6 @@ fn weigh(
             Delivery::Vaginal => "used in the vagina".to_owned(),
             Delivery::Unknown => "the record does not say how it is used".to_owned(),
         });
-    }
-    if facts.taking(kb, &rule.unless_taking).is_some() {
-        return None;
     }
     if let Some(min) = rule.drinks_at_least {
         let drinks = facts.record.health.alcohol_drinks_per_week?;

@@ -562,7 +562,6 @@ pub struct Condition {
 /// - `release`: the medicine is of that release (immediate or extended);
 /// - `delivery`: the medicine reaches the body that way (systemic, vaginal,
 ///   or unknown when the record does not say);
-/// - `unless_taking`: the patient takes none of these;
 /// - `except_products`: the medicine is none of these products;
 /// - `max_daily`: the dose the patient takes is above this (when the dose
 ///   cannot be worked out the rule fires and says so);
@@ -609,10 +608,6 @@ pub struct PatientRule {
     /// Only when the medicine reaches the body this way (estrogen: systemic,
     /// not vaginal, as Beers grades them apart).
     pub delivery: Option<Delivery>,
-    /// Does not fire while the patient also takes one of these
-    /// (ingredients or `class:<id>`): a use the source exempts.
-    #[serde(default)]
-    pub unless_taking: Vec<String>,
     pub max_daily: Option<Amount>,
     pub count_at_least: Option<u32>,
     pub score_at_least: Option<u32>,

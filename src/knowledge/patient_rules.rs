@@ -150,7 +150,7 @@ fn patient_rule(
     problems: &mut Vec<String>,
 ) {
     subject_problem(owner, &rule.subject, known, problems);
-    for e in rule.except.iter().chain(&rule.unless_taking) {
+    for e in &rule.except {
         subject_problem(owner, e, known, problems);
     }
     for c in rule.conditions.iter().chain(&rule.unless) {
