@@ -503,6 +503,14 @@ impl Knowledge {
         &self.products
     }
 
+    /// The product a name (or synonym) names, if it names one.
+    pub fn product(&self, name: &str) -> Option<&Product> {
+        match self.index.get(&resolve::normalise(name))? {
+            Entry::Product(n) => self.products.get(*n),
+            Entry::Ingredient(_) => None,
+        }
+    }
+
     /// The class ids an ingredient belongs to, sorted.
     pub fn classes_of(&self, ingredient: &str) -> &[String] {
         self.classes_of.get(ingredient).map_or(&[], Vec::as_slice)

@@ -56,7 +56,7 @@ impl MedicineUse {
         let release = resolved
             .product
             .as_deref()
-            .and_then(|name| kb.products().iter().find(|p| p.name == name))
+            .and_then(|name| kb.product(name))
             .and_then(|p| p.release)
             .unwrap_or_else(|| release_of(medication));
         MedicineUse {
